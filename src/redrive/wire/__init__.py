@@ -1,0 +1,1 @@
+"""The AWS wire protocols, generic and driven by botocore's service models."""

@@ -1,0 +1,81 @@
+"""Helpers every protocol shares: error shapes and timestamp values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+from botocore.model import ServiceModel
+from botocore.utils import parse_timestamp as _botocore_parse_timestamp
+
+from redrive.errors import MalformedRequest
+
+UTC = dt.timezone.utc
+
+
+@dataclass(frozen=True)
+class ErrorShapeInfo:
+    """What the model says about an error code."""
+
+    shape_name: str  # used as __type by json / cbor / rest-json
+    query_code: str  # used by query / rest-xml and by the x-amzn-query-error header
+
+
+def error_shape(service: ServiceModel, code: str) -> ErrorShapeInfo:
+    """Look up the error shape whose name or ``error.code`` trait is ``code``.
+
+    Codes that no shape declares (generic codes such as ``ValidationException``) map to
+    themselves.
+    """
+    return _error_table(service).get(code, ErrorShapeInfo(code, code))
+
+
+@lru_cache(maxsize=64)
+def _error_table(service: ServiceModel) -> dict[str, ErrorShapeInfo]:
+    table: dict[str, ErrorShapeInfo] = {}
+    for shape in service.error_shapes:
+        trait = shape.metadata.get("error", {})
+        query_code = trait.get("code", shape.name)
+        info = ErrorShapeInfo(shape.name, query_code)
+        table.setdefault(shape.name, info)
+        table.setdefault(query_code, info)
+    return table
+
+
+def is_query_compatible(service: ServiceModel) -> bool:
+    """Whether the service sends ``x-amzn-query-error`` (``awsQueryCompatible`` in its model)."""
+    return "awsQueryCompatible" in service.metadata
+
+
+def to_datetime(value: object) -> dt.datetime:
+    """An output timestamp (datetime or epoch seconds) as an aware UTC datetime."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value, UTC)
+    raise TypeError(f"not a timestamp: {value!r}")
+
+
+def to_epoch(value: object) -> float:
+    """An output timestamp as epoch seconds."""
+    return to_datetime(value).timestamp()
+
+
+def parse_timestamp(value: object) -> dt.datetime:
+    """A timestamp from a request (ISO 8601, RFC 822 or epoch seconds) as aware UTC datetime."""
+    if isinstance(value, bool):
+        raise MalformedRequest(f"Invalid timestamp value: {value!r}")
+    if isinstance(value, (int, float)):
+        try:
+            return dt.datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise MalformedRequest(f"Invalid timestamp value: {value!r}") from exc
+    if isinstance(value, str):
+        try:
+            parsed = _botocore_parse_timestamp(value)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise MalformedRequest(f"Invalid timestamp value: {value!r}") from exc
+        result: dt.datetime = parsed.astimezone(UTC)
+        return result
+    raise MalformedRequest(f"Invalid timestamp value: {value!r}")
