@@ -24,7 +24,7 @@ class Rng:
         stream = self._streams.get(name)
         if stream is None:
             digest = hashlib.sha256(f"{self.seed}\x00{name}".encode()).digest()
-            stream = random.Random(int.from_bytes(digest, "big"))  # noqa: S311 - not crypto
+            stream = random.Random(int.from_bytes(digest, "big"))
             self._streams[name] = stream
         return stream
 

@@ -1,0 +1,116 @@
+"""The engine: kernel, store and services assembled; the backend the wire layer calls."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import Any
+
+from redrive.errors import ConfigError
+from redrive.kernel import Clock, Rng, Scheduler, VirtualClock, WallClock
+from redrive.services._base import Platform, RequestContext, Service
+from redrive.store import MemoryStore, SqliteStore, Store
+from redrive.wire.dispatch import Call
+
+
+def make_clock(mode: str, time_scale: float = 1.0) -> Clock:
+    if mode == "wall":
+        if time_scale <= 0:
+            raise ConfigError(f"--time-scale must be positive, got {time_scale}")
+        return WallClock(time_scale)
+    if mode == "virtual":
+        if time_scale != 1.0:
+            raise ConfigError("--time-scale applies to the wall clock only")
+        return VirtualClock()
+    raise ConfigError(f"unknown clock {mode!r}: choose wall or virtual")
+
+
+def make_store(data_dir: str | Path | None) -> Store:
+    return MemoryStore() if data_dir is None else SqliteStore(data_dir)
+
+
+def service_classes() -> list[type[Service]]:
+    """Every service redrive implements."""
+    from redrive.services.cloudwatch.service import CloudWatchService
+    from redrive.services.logs.service import LogsService
+
+    return [LogsService, CloudWatchService]
+
+
+class Engine:
+    """One emulated cloud: the services over one platform.
+
+    ``data_dir=None`` keeps everything in memory.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: str = "wall",
+        time_scale: float = 1.0,
+        seed: int = 0,
+        data_dir: str | Path | None = None,
+        account_concurrency: int = 1000,
+    ) -> None:
+        if account_concurrency < 1:
+            raise ConfigError("--account-concurrency must be at least 1")
+        the_clock = make_clock(clock, time_scale)
+        self.account_concurrency = account_concurrency
+        self.platform = Platform(
+            clock=the_clock,
+            scheduler=Scheduler(the_clock),
+            rng=Rng(seed),
+            store=make_store(data_dir),
+        )
+        for cls in service_classes():
+            self.platform.services[cls.name] = cls(self.platform)
+        self._started = False
+
+    # -- lifecycle (on the event loop) -------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the scheduler's driver and the services' background work."""
+        if not self._started:
+            self._started = True
+            self.platform.scheduler.start()
+            for service in self.platform.services.values():
+                service.start()
+
+    async def stop(self) -> None:
+        """Stop background work, then flush and close the store."""
+        for service in self.platform.services.values():
+            service.stop()
+        await self.platform.scheduler.stop()
+        self.platform.store.close()
+
+    # -- the wire layer's backend -----------------------------------------------------------
+
+    @property
+    def services(self) -> Collection[str]:
+        return self.platform.services.keys()
+
+    def implements(self, service: str, operation: str) -> bool:
+        svc = self.platform.services.get(service)
+        return svc is not None and operation in svc.operations
+
+    async def call(self, call: Call) -> Mapping[str, Any]:
+        svc = self.platform.services[call.service]
+        func = svc.operations[call.operation]
+        ctx = RequestContext(
+            account_id=self.platform.account_id,
+            region=call.region,
+            request_id=call.request_id,
+            operation=call.operation,
+            access_key_id=call.access_key_id,
+        )
+        if inspect.iscoroutinefunction(func):
+            result: Mapping[str, Any] = await func(ctx, call.params)
+            return result
+        with self.platform.store.transaction():
+            output = func(ctx, call.params)
+        assert isinstance(output, Mapping)
+        return output
+
+    def new_request_id(self) -> str:
+        return self.platform.rng.uuid4("request-ids")

@@ -1,0 +1,1 @@
+"""One package per AWS service: state, operations and background behaviour."""

@@ -1,0 +1,141 @@
+"""The store interface every backend implements."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+Key = tuple[str | int, ...]
+
+#: Version of the layout of data in the store; bump it and add a migration when it changes.
+SCHEMA_VERSION = 1
+
+
+def dump(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def load(text: str) -> Any:
+    return json.loads(text)
+
+
+class Transaction(ABC):
+    """Reads and writes inside one atomic unit. Reads see the transaction's own writes."""
+
+    @abstractmethod
+    def get(self, table: str, key: Key) -> Any | None:
+        """The document at ``key`` or None."""
+
+    @abstractmethod
+    def put(self, table: str, key: Key, value: Any) -> None:
+        """Store a JSON-serializable document at ``key`` (replacing any)."""
+
+    @abstractmethod
+    def delete(self, table: str, key: Key) -> bool:
+        """Remove ``key``; True if it existed."""
+
+    @abstractmethod
+    def scan(
+        self,
+        table: str,
+        prefix: Key = (),
+        *,
+        start: Key | None = None,
+        stop: Key | None = None,
+        reverse: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[tuple[Key, Any]]:
+        """Documents whose key starts with ``prefix``, in key order.
+
+        ``start`` (inclusive) and ``stop`` (exclusive) are full keys bounding the range
+        further. The iterator must be consumed before the transaction ends.
+        """
+
+    def first(self, table: str, prefix: Key = (), **kwargs: Any) -> tuple[Key, Any] | None:
+        """The first item of :meth:`scan`, or None."""
+        for item in self.scan(table, prefix, limit=1, **kwargs):
+            return item
+        return None
+
+    def count(self, table: str, prefix: Key = ()) -> int:
+        return sum(1 for _ in self.scan(table, prefix))
+
+    def next_id(self, name: str) -> int:
+        """The next value (1, 2, ...) of the durable counter ``name``."""
+        value = int(self.get("_counters", (name,)) or 0) + 1
+        self.put("_counters", (name,), value)
+        return value
+
+
+class Store(ABC):
+    """A durable ordered key-value store.
+
+    :meth:`transaction` nests: an inner ``with`` joins the outer transaction, and only the
+    outermost one commits (or rolls back everything if an exception leaves it). A transaction
+    must not stay open across an ``await``.
+    """
+
+    #: where the data lives, for the startup line ("memory" for the memory backend)
+    location: str
+
+    def __init__(self) -> None:
+        self._current: Transaction | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        if self._current is not None:
+            yield self._current
+            return
+        txn = self._begin()
+        self._current = txn
+        try:
+            yield txn
+        except BaseException:
+            self._current = None
+            self._rollback(txn)
+            raise
+        self._current = None
+        self._commit(txn)
+
+    @property
+    def schema_version(self) -> int:
+        with self.transaction() as txn:
+            return int(txn.get("_meta", ("schema_version",)) or 0)
+
+    def _init_schema(self) -> None:
+        with self.transaction() as txn:
+            version = int(txn.get("_meta", ("schema_version",)) or 0)
+            if version > SCHEMA_VERSION:
+                from redrive.errors import StoreError
+
+                raise StoreError(
+                    f"store {self.location} has schema version {version}, newer than this "
+                    f"redrive ({SCHEMA_VERSION}); upgrade redrive or use another --data-dir"
+                )
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[target](txn)
+            txn.put("_meta", ("schema_version",), SCHEMA_VERSION)
+
+    @abstractmethod
+    def _begin(self) -> Transaction: ...
+
+    @abstractmethod
+    def _commit(self, txn: Transaction) -> None: ...
+
+    @abstractmethod
+    def _rollback(self, txn: Transaction) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None:
+        """Flush and release the store."""
+
+
+def _migrate_to_1(txn: Transaction) -> None:
+    """Version 1 is the first layout: nothing to convert."""
+
+
+#: MIGRATIONS[n] converts data of schema version n-1 to version n.
+MIGRATIONS = {1: _migrate_to_1}

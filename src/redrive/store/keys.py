@@ -1,0 +1,65 @@
+"""Order-preserving encoding of key tuples to bytes.
+
+Each element is self-delimiting, so byte order equals tuple order and a tuple prefix is a
+byte prefix (the idea of FoundationDB's tuple layer):
+
+* ``int`` -> ``0x01`` + 8 bytes big-endian of ``value + 2**63`` (signed 64-bit range)
+* ``str`` -> ``0x02`` + UTF-8 with ``0x00`` escaped as ``0x00 0xff`` + terminator ``0x00 0x00``
+"""
+
+from __future__ import annotations
+
+from redrive.store.base import Key
+
+_INT = 0x01
+_STR = 0x02
+_OFFSET = 1 << 63
+
+
+def encode(key: Key) -> bytes:
+    out = bytearray()
+    for part in key:
+        if isinstance(part, bool) or not isinstance(part, (int, str)):
+            raise TypeError(f"key parts must be str or int, not {type(part).__name__}")
+        if isinstance(part, int):
+            if not -_OFFSET <= part < _OFFSET:
+                raise OverflowError(f"key int out of 64-bit range: {part}")
+            out.append(_INT)
+            out += (part + _OFFSET).to_bytes(8, "big")
+        else:
+            out.append(_STR)
+            out += part.encode().replace(b"\x00", b"\x00\xff")
+            out += b"\x00\x00"
+    return bytes(out)
+
+
+def decode(data: bytes) -> Key:
+    parts: list[str | int] = []
+    i = 0
+    while i < len(data):
+        tag = data[i]
+        i += 1
+        if tag == _INT:
+            parts.append(int.from_bytes(data[i : i + 8], "big") - _OFFSET)
+            i += 8
+        elif tag == _STR:
+            end = i
+            while True:
+                end = data.index(b"\x00", end)
+                if data[end + 1] == 0xFF:
+                    end += 2
+                    continue
+                break
+            parts.append(data[i:end].replace(b"\x00\xff", b"\x00").decode())
+            i = end + 2
+        else:
+            raise ValueError(f"bad key encoding tag {tag:#x}")
+    return tuple(parts)
+
+
+def successor(prefix: bytes) -> bytes | None:
+    """The smallest byte string greater than every string starting with ``prefix``."""
+    stripped = prefix.rstrip(b"\xff")
+    if not stripped:
+        return None
+    return stripped[:-1] + bytes([stripped[-1] + 1])

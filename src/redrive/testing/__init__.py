@@ -1,0 +1,1 @@
+"""Testing support: the pytest plugin (``redrive_cloud`` fixture)."""
