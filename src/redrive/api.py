@@ -134,7 +134,7 @@ class Cloud:
 
     def advance(self, seconds: float) -> float:
         """Run all work due within ``seconds`` of emulated time (virtual clock only)."""
-        return self._call(self.engine.platform.scheduler.advance(seconds))
+        return self._call(self.engine.advance(seconds))
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
         if self._loop is None or self._thread is None:

@@ -91,6 +91,7 @@ def serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     asyncio.run(make_server(engine).serve(sockets=[sock]))
+    print("redrive stopped: store flushed and closed", flush=True)
     return 0
 
 

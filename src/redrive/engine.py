@@ -73,16 +73,42 @@ class Engine:
         """Start the scheduler's driver and the services' background work."""
         if not self._started:
             self._started = True
+            self._resume_clock()
             self.platform.scheduler.start()
             for service in self.platform.services.values():
                 service.start()
 
     async def stop(self) -> None:
         """Stop background work, then flush and close the store."""
-        for service in self.platform.services.values():
-            service.stop()
-        await self.platform.scheduler.stop()
-        self.platform.store.close()
+        try:
+            for service in self.platform.services.values():
+                service.stop()
+            await self.platform.scheduler.stop()
+            self.save_clock()
+        finally:
+            self.platform.store.close()
+
+    async def advance(self, seconds: float) -> float:
+        """Advance the virtual clock (see :meth:`Scheduler.advance`) and save where it is."""
+        now = await self.platform.scheduler.advance(seconds)
+        self.save_clock()
+        return now
+
+    # -- emulated time across restarts ------------------------------------------------------
+    #
+    # Emulated time never runs backwards for the data in the store: the engine saves the
+    # clock after every advance and at shutdown, and a restarted engine continues from there
+    # when that is later than the clock's own start (a virtual clock starts at real time).
+
+    def save_clock(self) -> None:
+        with self.platform.store.transaction() as txn:
+            txn.put("_meta", ("clock_now",), self.platform.clock.now())
+
+    def _resume_clock(self) -> None:
+        with self.platform.store.transaction() as txn:
+            saved = txn.get("_meta", ("clock_now",))
+        if isinstance(saved, (int, float)):
+            self.platform.clock.resume_at(float(saved))
 
     # -- the wire layer's backend -----------------------------------------------------------
 

@@ -88,6 +88,10 @@ class Clock(ABC):
     def holds(self) -> int:
         return self._holds
 
+    @abstractmethod
+    def resume_at(self, when: float) -> None:
+        """Continue from ``when`` if it is later than now (time saved before a restart)."""
+
     def hold(self, reason: str = "") -> Hold:
         """Declare that something computes; release the returned :class:`Hold` when done."""
         return Hold(self, reason)
@@ -132,6 +136,9 @@ class WallClock(Clock):
     def now(self) -> float:
         return self._start + self.scale * (self._real() - self._real0)
 
+    def resume_at(self, when: float) -> None:
+        self._start += max(0.0, when - self.now())
+
     @property
     def running(self) -> bool:
         return True
@@ -157,6 +164,9 @@ class VirtualClock(Clock):
     @property
     def running(self) -> bool:
         return self._holds > 0
+
+    def resume_at(self, when: float) -> None:
+        self._base += max(0.0, when - self.now())
 
     def jump_to(self, when: float) -> None:
         """Move the clock forward to ``when`` (never backwards). Only while not held."""

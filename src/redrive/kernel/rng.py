@@ -34,4 +34,6 @@ class Rng:
 
     def hex(self, name: str, length: int) -> str:
         """``length`` lowercase hex characters drawn from stream ``name``."""
+        if length <= 0:
+            return ""
         return f"{self.stream(name).getrandbits(4 * length):0{length}x}"

@@ -155,6 +155,7 @@ class Scheduler:
         only as far as needed; under the wall clock this simply waits.
         """
         check: Callable[[], bool]
+        future: asyncio.Future[object] | None = None
         if callable(condition):
             check = condition
         else:
@@ -162,7 +163,13 @@ class Scheduler:
             future.add_done_callback(lambda _f: self._poke())
             check = future.done
         deadline = None if timeout is None else self.now() + timeout
-        return await self._wait(_Waiter(deadline, check, self._new_future()))
+        done = await self._wait(_Waiter(deadline, check, self._new_future()))
+        if future is not None and future.done() and not future.cancelled():
+            # Failures are loud: an awaitable that failed is not "done" silently.
+            error = future.exception()
+            if error is not None:
+                raise error
+        return done
 
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` of emulated time (a waiter: under the virtual clock time jumps)."""
@@ -209,16 +216,23 @@ class Scheduler:
     async def _drive(self) -> None:
         assert self._wakeup is not None
         try:
+            yielded = False
             while True:
-                self.run_due()
-                self._settle_waiters()
+                busy = self.run_due() + self._settle_waiters()
                 target = self._jump_target()
                 if target is not None:
+                    if busy or not yielded:
+                        # Let tasks woken by this round (a sleeper, a future set by a callback)
+                        # run before time moves on: they may schedule work, wait for time, take
+                        # a hold or finish, which changes where (or whether) the clock jumps.
+                        yielded = True
+                        await asyncio.sleep(0)
+                        continue
                     assert isinstance(self.clock, VirtualClock)
                     self.clock.jump_to(target)
-                    # Let tasks woken by the last round run before the next jump.
-                    await asyncio.sleep(0)
+                    yielded = False
                     continue
+                yielded = False
                 self._wakeup.clear()
                 delay = self._real_delay()
                 if delay is not None and delay <= 0:
@@ -237,8 +251,10 @@ class Scheduler:
                     waiter.future.set_exception(exc)
             raise
 
-    def _settle_waiters(self) -> None:
+    def _settle_waiters(self) -> int:
+        """Resolve the waiters whose condition holds or whose deadline passed; how many."""
         now = self.now()
+        settled = 0
         for waiter in list(self._waiters):
             if waiter.future.done():
                 continue
@@ -246,6 +262,10 @@ class Scheduler:
                 waiter.future.set_result(True)
             elif waiter.deadline is not None and now >= waiter.deadline:
                 waiter.future.set_result(waiter.condition is None)
+            else:
+                continue
+            settled += 1
+        return settled
 
     def _open_waiters(self) -> list[_Waiter]:
         return [w for w in self._waiters if not w.future.done()]

@@ -11,8 +11,6 @@ from redrive.errors import StoreError
 from redrive.store import keys
 from redrive.store.base import Key, Store, Transaction, dump, load
 
-_PAGE = 256
-
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (
     tbl TEXT NOT NULL,
@@ -26,6 +24,7 @@ CREATE TABLE IF NOT EXISTS kv (
 class _SqliteTransaction(Transaction):
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
+        self._writes = 0  # bumped by put/delete; scan re-reads values after a write
 
     def get(self, table: str, key: Key) -> Any | None:
         row = self._db.execute(
@@ -38,9 +37,11 @@ class _SqliteTransaction(Transaction):
             "INSERT OR REPLACE INTO kv (tbl, k, v) VALUES (?, ?, ?)",
             (table, keys.encode(key), dump(value)),
         )
+        self._writes += 1
 
     def delete(self, table: str, key: Key) -> bool:
         cur = self._db.execute("DELETE FROM kv WHERE tbl = ? AND k = ?", (table, keys.encode(key)))
+        self._writes += 1
         return cur.rowcount > 0
 
     def scan(
@@ -59,30 +60,31 @@ class _SqliteTransaction(Transaction):
         if stop is not None:
             stop_raw = keys.encode(stop)
             high = stop_raw if high is None else min(high, stop_raw)
-        remaining = limit
-        # Read in pages, each continuing after the last key seen, so that the caller may
-        # write to the table while iterating.
-        while remaining is None or remaining > 0:
-            page = _PAGE if remaining is None else min(_PAGE, remaining)
-            sql = "SELECT k, v FROM kv WHERE tbl = ? AND k >= ?"
-            args: list[Any] = [table, low]
-            if high is not None:
-                sql += " AND k < ?"
-                args.append(high)
-            sql += f" ORDER BY k {'DESC' if reverse else 'ASC'} LIMIT ?"
-            args.append(page)
-            rows = self._db.execute(sql, args).fetchall()
-            for raw, text in rows:
-                yield keys.decode(raw), load(text)
-            if len(rows) < page:
-                return
-            if remaining is not None:
-                remaining -= len(rows)
-            last = rows[-1][0]
-            if reverse:
-                high = last
-            else:
-                low = last + b"\x00"
+        # The keys are those in range when iteration starts (as in the memory backend), so
+        # the caller may write to the table while iterating: keys it adds are not visited (a
+        # key moved forward is not seen twice), keys it deletes are skipped, and values are
+        # re-read once it has written.
+        sql = "SELECT k, v FROM kv WHERE tbl = ? AND k >= ?"
+        args: list[Any] = [table, low]
+        if high is not None:
+            sql += " AND k < ?"
+            args.append(high)
+        sql += f" ORDER BY k {'DESC' if reverse else 'ASC'}"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        rows = self._db.execute(sql, args).fetchall()
+        writes = self._writes
+        for raw, snapshot in rows:
+            text = snapshot
+            if self._writes != writes:
+                row = self._db.execute(
+                    "SELECT v FROM kv WHERE tbl = ? AND k = ?", (table, raw)
+                ).fetchone()
+                if row is None:
+                    continue
+                text = row[0]
+            yield keys.decode(raw), load(text)
 
     def count(self, table: str, prefix: Key = ()) -> int:
         base = keys.encode(prefix)
@@ -117,7 +119,11 @@ class SqliteStore(Store):
             self._db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store in {directory}: {exc}") from exc
-        self._init_schema()
+        try:
+            self._init_schema()
+        except BaseException:
+            self._db.close()  # e.g. a newer schema: do not leak the connection
+            raise
 
     def _begin(self) -> Transaction:
         self._db.execute("BEGIN IMMEDIATE")
