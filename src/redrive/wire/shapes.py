@@ -74,8 +74,11 @@ def parse_timestamp(value: object) -> dt.datetime:
     if isinstance(value, str):
         try:
             parsed = _botocore_parse_timestamp(value)
-        except (ValueError, TypeError, OverflowError) as exc:
+            if parsed.tzinfo is None:  # no zone given: AWS reads it as UTC, not local time
+                parsed = parsed.replace(tzinfo=UTC)
+            result: dt.datetime = parsed.astimezone(UTC)
+        # botocore raises RuntimeError when no timezone can represent the value ("1e999")
+        except (ValueError, TypeError, OverflowError, RuntimeError) as exc:
             raise MalformedRequest(f"Invalid timestamp value: {value!r}") from exc
-        result: dt.datetime = parsed.astimezone(UTC)
         return result
     raise MalformedRequest(f"Invalid timestamp value: {value!r}")
