@@ -1,0 +1,139 @@
+"""CloudWatch metrics in the store.
+
+Two tables:
+
+``cloudwatch.samples``
+    key ``(account, region, namespace, metric name, dimensions key, timestamp ms, batch, n)``
+    -> :meth:`Sample.to_doc`. One metric's samples are contiguous and ordered by time, so a
+    query for one metric over a time window is one range scan; ``batch`` (a durable counter,
+    one per PutMetricData / record call) and ``n`` (position in the batch) keep samples with
+    equal timestamps apart.
+
+``cloudwatch.metrics``
+    key ``(account, region, namespace, metric name, dimensions key)`` -> ``{"d": dimensions,
+    "t": last published, emulated epoch seconds}``: the index ListMetrics reads, so listing
+    never touches the samples. ``t`` is refreshed at most once a minute per metric
+    (``LAST_PUBLISHED_GRANULARITY_SECONDS``), so recording a sample of a known metric costs
+    one read and one write.
+
+Nothing expires yet (see ``constants``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from redrive.services.cloudwatch.constants import LAST_PUBLISHED_GRANULARITY_SECONDS
+from redrive.services.cloudwatch.model import MetricId, Sample, dimensions_from_key
+from redrive.store import Key, Store
+
+SAMPLES = "cloudwatch.samples"
+METRICS = "cloudwatch.metrics"
+BATCH_COUNTER = "cloudwatch.batch"
+
+#: a metric in the index and when it last received data
+ListedMetric = tuple[MetricId, float]
+#: where a ListMetrics page ends: (namespace, metric name, dimensions key)
+MetricCursor = tuple[str, str, str]
+
+
+class MetricsState:
+    """Reads and writes of metric samples and the metric index for all accounts and regions."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def put(
+        self,
+        account: str,
+        region: str,
+        entries: Sequence[tuple[MetricId, Sample]],
+        received_at: float,
+    ) -> None:
+        """Store ``entries`` as one batch and note each metric as published at ``received_at``."""
+        if not entries:
+            return
+        with self.store.transaction() as txn:
+            batch = txn.next_id(BATCH_COUNTER)
+            touched: set[MetricId] = set()
+            for n, (metric, sample) in enumerate(entries):
+                key = (*_metric_key(account, region, metric), sample.timestamp_ms, batch, n)
+                txn.put(SAMPLES, key, sample.to_doc())
+                if metric in touched:
+                    continue
+                touched.add(metric)
+                index_key = _metric_key(account, region, metric)
+                known = txn.get(METRICS, index_key)
+                if (
+                    known is None
+                    or received_at - float(known["t"]) >= LAST_PUBLISHED_GRANULARITY_SECONDS
+                ):
+                    doc = {"d": [list(pair) for pair in metric.dimensions], "t": received_at}
+                    txn.put(METRICS, index_key, doc)
+
+    def samples(
+        self,
+        account: str,
+        region: str,
+        metric: MetricId,
+        start_ms: int,
+        end_ms: int,
+        *,
+        unit: str | None = None,
+    ) -> list[Sample]:
+        """The samples of ``metric`` with start_ms <= timestamp < end_ms (of ``unit`` if given)."""
+        prefix = _metric_key(account, region, metric)
+        found: list[Sample] = []
+        with self.store.transaction() as txn:
+            for key, doc in txn.scan(
+                SAMPLES, prefix, start=(*prefix, start_ms), stop=(*prefix, end_ms)
+            ):
+                if unit is not None and doc["u"] != unit:
+                    continue
+                timestamp = key[len(prefix)]
+                assert isinstance(timestamp, int)
+                found.append(Sample.from_doc(timestamp, doc))
+        return found
+
+    def metrics(
+        self,
+        account: str,
+        region: str,
+        *,
+        namespace: str | None,
+        metric_name: str | None,
+        after: MetricCursor | None,
+        accept: Callable[[MetricId, float], bool],
+        limit: int,
+    ) -> list[ListedMetric]:
+        """Up to ``limit`` indexed metrics after ``after`` in key order that ``accept`` takes."""
+        prefix: Key = (account, region)
+        if namespace is not None:
+            prefix = (*prefix, namespace)
+            if metric_name is not None:
+                prefix = (*prefix, metric_name)
+        start = None if after is None else (account, region, *after)
+        found: list[ListedMetric] = []
+        with self.store.transaction() as txn:
+            for key, doc in txn.scan(METRICS, prefix, start=start):
+                if len(found) >= limit:
+                    break
+                cursor = key[2:]
+                if after is not None and cursor == after:
+                    continue  # the scan starts at the last key of the previous page
+                ns, name, dims = (str(part) for part in cursor)
+                if metric_name is not None and name != metric_name:
+                    continue
+                metric = MetricId(ns, name, dimensions_from_key(dims))
+                last = float(doc["t"])
+                if accept(metric, last):
+                    found.append((metric, last))
+        return found
+
+
+def cursor_of(metric: MetricId) -> MetricCursor:
+    return (metric.namespace, metric.name, metric.dimensions_key)
+
+
+def _metric_key(account: str, region: str, metric: MetricId) -> Key:
+    return (account, region, metric.namespace, metric.name, metric.dimensions_key)
