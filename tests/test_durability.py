@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.serverproc import ServerProcess
 
 
@@ -46,10 +48,8 @@ def test_refused_requests_change_nothing(tmp_path: Path) -> None:
     try:
         logs = proc.client("logs")
         logs.create_log_group(logGroupName="/only")
-        try:
+        with pytest.raises(logs.exceptions.ResourceAlreadyExistsException):
             logs.create_log_group(logGroupName="/only")
-        except logs.exceptions.ResourceAlreadyExistsException:
-            pass
         groups = logs.describe_log_groups()["logGroups"]
         assert [g["logGroupName"] for g in groups] == ["/only"]
     finally:
