@@ -138,7 +138,9 @@ def get_log_events(
 
     if direction == "f":
         start = low if boundary is None else max(boundary, low)
-        found = state.scan_events(txn, account, region, name, stream, start=start, stop=high)
+        found = state.scan_events(
+            txn, account, region, name, stream, start=start, stop=high, expect=limit
+        )
         page, _cut = _take(found, limit)
     else:
         stop = boundary if high is None or boundary is None else min(boundary, high)
@@ -146,7 +148,8 @@ def get_log_events(
             page = []
         else:
             found = state.scan_events(
-                txn, account, region, name, stream, start=low, stop=stop, reverse=True
+                txn, account, region, name, stream, start=low, stop=stop, reverse=True,
+                expect=limit,
             )
             newest, _cut = _take(found, limit)
             page = newest[::-1]

@@ -213,18 +213,23 @@ def scan_events(
     start: Boundary,
     stop: Boundary | None = None,
     reverse: bool = False,
+    expect: int = _CHUNK,
 ) -> Iterator[Event]:
     """Events of a stream from boundary ``start`` (inclusive) to ``stop`` (exclusive), read
-    lazily in chunks (``reverse``: from ``stop`` down to ``start``)."""
+    lazily in chunks (``reverse``: from ``stop`` down to ``start``). ``expect`` is how many
+    events the caller probably wants: the first chunk reads one more, later chunks double up
+    to the normal size, so a tail of 10 events does not read 256."""
     prefix = (account, region, group, stream)
     low: tuple[str | int, ...] = (*prefix, *start)
     high: tuple[str | int, ...] | None = None if stop is None else (*prefix, *stop)
+    size = max(1, min(expect + 1, _CHUNK))
     while True:
-        chunk = list(txn.scan(EVENTS, prefix, start=low, stop=high, reverse=reverse, limit=_CHUNK))
+        chunk = list(txn.scan(EVENTS, prefix, start=low, stop=high, reverse=reverse, limit=size))
         for key, value in chunk:
             yield Event(stream, int(key[4]), int(key[5]), value[0], int(value[1]))
-        if len(chunk) < _CHUNK:
+        if len(chunk) < size:
             return
+        size = min(size * 2, _CHUNK)
         last = chunk[-1][0]
         if reverse:
             high = last
