@@ -5,6 +5,8 @@
 Starts `redrive serve` on a free loopback port and measures, one client thread, keep-alive:
 
 * floor:   GET /_redrive/health over urllib3 (the HTTP + ASGI round trip with no AWS work)
+* boto3:   DescribeLogGroups for a prefix that matches nothing (boto3's own cost per call:
+           signing, serializing, parsing, plus routing and validation in redrive)
 * logs:    PutLogEvents (10 events) followed by GetLogEvents, through boto3
 * metrics: PutMetricData (5 data points), through boto3
 
@@ -62,6 +64,8 @@ def main() -> None:
                      lambda _i: http.request("GET", health_url).data)
 
         logs = server.client("logs")
+        boto3_floor = rate("boto3: DescribeLogGroups (no match)", args.requests,
+                           lambda _i: logs.describe_log_groups(logGroupNamePrefix="/none"))
         logs.create_log_group(logGroupName="/bench")
         logs.create_log_stream(logGroupName="/bench", logStreamName="s")
         now_ms = int(server.now() * 1000)
@@ -88,6 +92,7 @@ def main() -> None:
         metrics = rate("metrics: PutMetricData (5 points)", args.requests, metrics_step)
 
         print("ratios to the floor (higher is better; 1.0 would be free):")
+        print(f"  boto3 DescribeLogGroups         {boto3_floor / floor:.3f}")
         print(f"  logs pair requests (2 per pair) {2 * pairs / floor:.3f}")
         print(f"  PutMetricData                   {metrics / floor:.3f}")
     finally:
