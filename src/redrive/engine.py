@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import shutil
+import tempfile
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -57,11 +59,21 @@ class Engine:
             raise ConfigError("--account-concurrency must be at least 1")
         the_clock = make_clock(clock, time_scale)
         self.account_concurrency = account_concurrency
+        # Files that must be on disk (unpacked function code): under the data dir when there
+        # is one, else a temporary directory that stop() removes.
+        self._temp_work_dir = data_dir is None
+        work_dir = (
+            Path(tempfile.mkdtemp(prefix="redrive-work-"))
+            if data_dir is None
+            else Path(data_dir).expanduser() / "work"
+        )
         self.platform = Platform(
             clock=the_clock,
             scheduler=Scheduler(the_clock),
             rng=Rng(seed),
             store=make_store(data_dir),
+            account_concurrency=account_concurrency,
+            work_dir=work_dir,
         )
         for cls in service_classes():
             self.platform.services[cls.name] = cls(self.platform)
@@ -87,6 +99,8 @@ class Engine:
             self.save_clock()
         finally:
             self.platform.store.close()
+            if self._temp_work_dir:
+                shutil.rmtree(self.platform.work_dir, ignore_errors=True)
 
     async def advance(self, seconds: float) -> float:
         """Advance the virtual clock (see :meth:`Scheduler.advance`) and save where it is."""

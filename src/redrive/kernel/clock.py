@@ -84,6 +84,16 @@ class Clock(ABC):
         """Emulated seconds per real second while :attr:`running`."""
         return self.scale
 
+    @abstractmethod
+    def motion(self) -> tuple[float, float, float]:
+        """``(base, real_base, rate)`` with ``now = base + rate * (real() - real_base)``.
+
+        ``real`` is the clock's real-time source (``time.monotonic`` unless injected), which
+        other processes on the machine read the same way, so they can follow the emulated
+        clock without asking (the runtime shares this with handler processes). ``rate`` is 0
+        while a virtual clock stands still. Listeners (:meth:`subscribe`) hear every change.
+        """
+
     @property
     def holds(self) -> int:
         return self._holds
@@ -138,6 +148,10 @@ class WallClock(Clock):
 
     def resume_at(self, when: float) -> None:
         self._start += max(0.0, when - self.now())
+        self._changed()
+
+    def motion(self) -> tuple[float, float, float]:
+        return self._start, self._real0, self.scale
 
     @property
     def running(self) -> bool:
@@ -167,12 +181,20 @@ class VirtualClock(Clock):
 
     def resume_at(self, when: float) -> None:
         self._base += max(0.0, when - self.now())
+        self._changed()
+
+    def motion(self) -> tuple[float, float, float]:
+        if self._held_since is None:
+            return self._base, 0.0, 0.0
+        return self._base, self._held_since, 1.0
 
     def jump_to(self, when: float) -> None:
         """Move the clock forward to ``when`` (never backwards). Only while not held."""
         if self._holds:
             raise ClockModeError("a held virtual clock runs at real speed and cannot jump")
-        self._base = max(self._base, when)
+        if when > self._base:
+            self._base = when
+            self._changed()
 
     def _acquire(self) -> None:
         if self._holds == 0:

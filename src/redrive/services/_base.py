@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from redrive.kernel import Clock, Rng, Scheduler
@@ -62,8 +63,15 @@ class Platform:
     scheduler: Scheduler
     rng: Rng
     store: Store
+    #: a private directory for files that must exist on disk (e.g. unpacked function code);
+    #: under the data dir when there is one, else a temporary directory removed at shutdown
+    work_dir: Path = field(default_factory=Path)
     account_id: str = DEFAULT_ACCOUNT_ID
+    #: the account's Lambda concurrency limit (``--account-concurrency``, CONC-2)
+    account_concurrency: int = 1000
     services: dict[str, Service] = field(default_factory=dict)
+    #: where this engine is reachable (``http://127.0.0.1:<port>``), known once serving
+    endpoint_url: str = ""
 
     def now(self) -> float:
         return self.clock.now()
