@@ -14,7 +14,8 @@ ALLOWED: dict[str, set[str]] = {
     "kernel": {"errors"},
     "store": {"errors"},
     "wire": {"errors"},
-    "services": {"errors", "kernel", "store"},
+    "runtime": {"errors", "kernel"},
+    "services": {"errors", "kernel", "store", "runtime"},
 }
 
 

@@ -16,25 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import itertools
 import random
 import re
 import string
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import HeadersDict, create_request_object, prepare_request_dict
-from botocore.credentials import Credentials as BotoCredentials
 from botocore.model import OperationModel, Shape
-from botocore.parsers import create_parser
-from botocore.response import StreamingBody
-from botocore.serialize import create_serializer
-
-from redrive.wire.http import HttpRequest, HttpResponse
 
 if sys.version_info >= (3, 11):
     import re._constants as sre_constants
@@ -44,10 +34,6 @@ else:  # pragma: no cover - Python 3.10
     import sre_parse
 
 __all__ = [
-    "ACCESS_KEY_ID",
-    "ENDPOINT",
-    "botocore_parse",
-    "botocore_request",
     "sample_input",
     "sample_output",
     "sample_value",
@@ -381,75 +367,3 @@ def _char_pool(items: tuple[Any, ...]) -> list[str]:
     if not pool:
         raise _CannotGenerate("empty set")
     return sorted(set(pool))
-
-
-# -- requests and responses as botocore writes and reads them ------------------------------
-
-ENDPOINT = "http://127.0.0.1:4566"
-ACCESS_KEY_ID = "AKIDREDRIVETEST"
-
-
-def botocore_request(
-    operation: OperationModel,
-    params: Mapping[str, Any],
-    protocol: str | None = None,
-    *,
-    region: str = "us-east-1",
-    sign: bool = True,
-    endpoint: str = ENDPOINT,
-    access_key_id: str = ACCESS_KEY_ID,
-) -> HttpRequest:
-    """``params`` serialized by botocore in ``protocol`` (default: the model's first) and,
-    unless ``sign`` is false, signed with SigV4 and dummy credentials."""
-    model = operation.service_model
-    chosen = protocol or (model.metadata.get("protocols") or [model.metadata["protocol"]])[0]
-    serializer = create_serializer(chosen, include_validation=False)
-    request_dict = serializer.serialize_to_request(dict(params), operation)
-    prepare_request_dict(request_dict, endpoint_url=endpoint)  # applies any host prefix
-    aws_request = create_request_object(request_dict)
-    if sign:
-        signing_name = model.metadata.get("signingName") or model.metadata["endpointPrefix"]
-        creds = BotoCredentials(access_key_id, "dummy-secret-key")
-        SigV4Auth(creds, signing_name, region).add_auth(aws_request)
-    prepared = aws_request.prepare()
-    split = urlsplit(prepared.url)
-    headers = {name.lower(): str(value) for name, value in prepared.headers.items()}
-    headers.setdefault("host", split.netloc)
-    body = prepared.body
-    if body is None:
-        raw = b""
-    elif isinstance(body, bytes):
-        raw = body
-    elif isinstance(body, str):
-        raw = body.encode()
-    else:
-        raw = body.read()
-    return HttpRequest(
-        method=prepared.method,
-        path=split.path or "/",
-        query=split.query,
-        headers=headers,
-        body=raw,
-    )
-
-
-def botocore_parse(
-    operation: OperationModel, response: HttpResponse, protocol: str
-) -> dict[str, Any]:
-    """What botocore's client would make of ``response`` to ``operation``."""
-    parser = create_parser(protocol)
-    headers = HeadersDict()
-    for name, value in response.headers.items():
-        headers[name] = value
-    body: Any = response.body
-    streaming = operation.has_streaming_output and response.status < 300
-    if streaming:  # as botocore's endpoint hands it over: a stream, not bytes
-        body = StreamingBody(io.BytesIO(response.body), len(response.body))
-    parsed: dict[str, Any] = parser.parse(
-        {"status_code": response.status, "headers": headers, "body": body},
-        operation.output_shape,
-    )
-    for name, value in list(parsed.items()):
-        if isinstance(value, StreamingBody):
-            parsed[name] = value.read()
-    return parsed

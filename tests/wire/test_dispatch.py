@@ -15,7 +15,7 @@ from redrive.errors import ServiceError
 from redrive.wire import specs
 from redrive.wire.dispatch import Backend, Call, dispatch
 from redrive.wire.http import HttpRequest, HttpResponse
-from tests.wire.samples import ACCESS_KEY_ID, botocore_parse, botocore_request
+from tests.wire.botocore_io import ACCESS_KEY_ID, botocore_parse, botocore_request
 
 pytest.importorskip("redrive.wire.protocols.json")
 

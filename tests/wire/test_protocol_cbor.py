@@ -8,49 +8,42 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import math
 import struct
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
-import botocore.parsers
-import botocore.serialize
 import botocore.session
 import cbor2
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.config import Config
 from botocore.model import OperationModel
-from urllib3 import HTTPHeaderDict
 
 from redrive.errors import MalformedRequest, ServiceError
-from redrive.wire.http import HttpRequest, HttpResponse
+from redrive.wire.http import HttpRequest
 from redrive.wire.protocols import get_protocol
 from redrive.wire.protocols.cbor import CborProtocol, decode_cbor, path_operation
+from tests.wire.botocore_io import (
+    Handler,
+    RedriveEndpoint,
+    botocore_parse,
+    botocore_request,
+    client_for,
+    model,
+    request_round_trip,
+    response_round_trip,
+)
 
 UTC = dt.timezone.utc
 PROTOCOL = get_protocol("smithy-rpc-v2-cbor")
-SESSION = botocore.session.get_session()
-CLOUDWATCH = SESSION.get_service_model("cloudwatch")
+CLOUDWATCH = model("cloudwatch")
 
 
 def op(name: str) -> OperationModel:
     return CLOUDWATCH.operation_model(name)
 
 
-def botocore_request(operation: OperationModel, params: Mapping[str, Any]) -> HttpRequest:
-    serializer = botocore.serialize.create_serializer(
-        "smithy-rpc-v2-cbor", include_validation=False
-    )
-    sent = serializer.serialize_to_request(dict(params), operation)
-    headers = {key.lower(): str(value) for key, value in sent["headers"].items()}
-    return HttpRequest(sent["method"], sent["url_path"], "", headers, sent["body"])
-
-
 def parse(operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
-    return PROTOCOL.parse_request(operation, botocore_request(operation, params), {})
+    return request_round_trip(PROTOCOL, operation, params)
 
 
 def raw(operation: OperationModel, body: bytes) -> dict[str, Any]:
@@ -59,25 +52,10 @@ def raw(operation: OperationModel, body: bytes) -> dict[str, Any]:
     return PROTOCOL.parse_request(operation, request, {})
 
 
-def botocore_parse(operation: OperationModel | None, response: HttpResponse) -> dict[str, Any]:
-    parser = botocore.parsers.create_parser("smithy-rpc-v2-cbor")
-    parsed: dict[str, Any] = parser.parse(
-        {
-            "status_code": response.status,
-            "headers": HTTPHeaderDict(response.headers),
-            "body": response.body,
-        },
-        operation.output_shape if operation is not None else None,
-    )
-    return parsed
-
-
 def round_trip(operation: OperationModel, output: Mapping[str, Any]) -> dict[str, Any]:
-    response = PROTOCOL.serialize_response(operation, output, "rid")
-    assert response.headers["smithy-protocol"] == "rpc-v2-cbor"
-    parsed = botocore_parse(operation, response)
-    assert parsed.pop("ResponseMetadata")["RequestId"] == "rid"
-    return parsed
+    return response_round_trip(
+        PROTOCOL, operation, output, headers={"smithy-protocol": "rpc-v2-cbor"}
+    )
 
 
 # --- requests --------------------------------------------------------------------------------
@@ -112,7 +90,7 @@ def test_put_metric_data_round_trip_and_routing_headers() -> None:
         ],
         "StrictEntityValidation": True,
     }
-    request = botocore_request(operation, params)
+    request = botocore_request(operation, params, "smithy-rpc-v2-cbor")
     assert request.path == "/service/GraniteServiceVersion20100801/operation/PutMetricData"
     assert path_operation(request.path) == ("GraniteServiceVersion20100801", "PutMetricData")
     assert request.headers["smithy-protocol"] == "rpc-v2-cbor"
@@ -151,7 +129,7 @@ def test_special_floats_from_botocore() -> None:
 
 def test_empty_body_and_no_input() -> None:
     assert raw(op("DescribeAlarms"), b"") == {}
-    request = botocore_request(op("DescribeAlarms"), {})
+    request = botocore_request(op("DescribeAlarms"), {}, "smithy-rpc-v2-cbor")
     assert PROTOCOL.parse_request(op("DescribeAlarms"), request, {}) == {}
 
 
@@ -347,7 +325,12 @@ def test_empty_output_is_a_map_and_no_output_is_empty() -> None:
     assert no_output.output_shape is None
     response = PROTOCOL.serialize_response(no_output, {}, "rid")
     assert response.body == b""
-    assert botocore_parse(no_output, response)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert (
+        botocore_parse(no_output, response, "smithy-rpc-v2-cbor")["ResponseMetadata"][
+            "HTTPStatusCode"
+        ]
+        == 200
+    )
 
 
 def test_output_skips_none_and_unknown_members() -> None:
@@ -380,7 +363,7 @@ def test_query_compatible_error_code() -> None:
         "__type": "InvalidParameterValueException",
         "message": "The parameter Period must be positive.",
     }
-    parsed = botocore_parse(None, response)
+    parsed = botocore_parse(None, response, "smithy-rpc-v2-cbor")
     assert parsed["Error"]["Code"] == "InvalidParameterValue"
     assert parsed["Error"]["QueryErrorCode"] == "InvalidParameterValueException"
     assert parsed["Error"]["Message"] == "The parameter Period must be positive."
@@ -389,7 +372,9 @@ def test_query_compatible_error_code() -> None:
 
 def test_error_given_by_shape_name_reads_the_same() -> None:
     error = ServiceError("InvalidParameterValueException", "bad")
-    parsed = botocore_parse(None, PROTOCOL.serialize_error(CLOUDWATCH, error, "rid"))
+    parsed = botocore_parse(
+        None, PROTOCOL.serialize_error(CLOUDWATCH, error, "rid"), "smithy-rpc-v2-cbor"
+    )
     assert parsed["Error"]["Code"] == "InvalidParameterValue"
 
 
@@ -398,7 +383,7 @@ def test_error_with_capitalised_message_member_and_server_fault() -> None:
     response = PROTOCOL.serialize_error(CLOUDWATCH, error, "rid")
     assert cbor2.loads(response.body) == {"__type": "InternalServiceFault", "Message": "oops"}
     assert response.headers["x-amzn-query-error"] == "InternalServiceError;Receiver"
-    parsed = botocore_parse(None, response)["Error"]
+    parsed = botocore_parse(None, response, "smithy-rpc-v2-cbor")["Error"]
     assert parsed["Code"] == "InternalServiceError"
     assert parsed["Message"] == "oops"
 
@@ -414,26 +399,15 @@ def test_unmodeled_error_and_fields() -> None:
     body = cbor2.loads(response.body)
     assert body["ResourceType"] == "alarm"
     assert body["ResourceId"] == "a"
-    assert botocore_parse(None, response)["Error"]["Code"] == "ResourceNotFoundException"
+    assert (
+        botocore_parse(None, response, "smithy-rpc-v2-cbor")["Error"]["Code"]
+        == "ResourceNotFoundException"
+    )
     generic = PROTOCOL.serialize_error(CLOUDWATCH, ServiceError("Throttling", "slow"), "rid")
-    assert botocore_parse(None, generic)["Error"]["Code"] == "Throttling"
+    assert botocore_parse(None, generic, "smithy-rpc-v2-cbor")["Error"]["Code"] == "Throttling"
 
 
 # --- end to end through a real botocore client ----------------------------------------------
-
-
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self._body = io.BytesIO(body)
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._body.read()
-
-    def read(self, *args: Any, **_: Any) -> bytes:
-        return self._body.read(*args)
-
-
-Handler = Callable[[str, dict[str, Any]], Mapping[str, Any]]
 
 
 def cbor_only_session() -> botocore.session.Session:
@@ -465,34 +439,9 @@ def test_stock_botocore_prefers_json_for_cloudwatch() -> None:
 
 
 def cloudwatch_client(handler: Handler) -> Any:
-    client = cbor_only_session().create_client(
-        "cloudwatch",
-        region_name="us-east-1",
-        endpoint_url="http://redrive.test",
-        aws_access_key_id="AKIDTEST",
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-    def send(request: Any, **_: Any) -> AWSResponse:
-        url = urlsplit(request.url)
-        found = path_operation(url.path)
-        assert found is not None
-        operation = CLOUDWATCH.operation_model(found[1])
-        body = request.body or b""
-        if not isinstance(body, bytes):
-            body = body.read() if hasattr(body, "read") else bytes(body)
-        assert request.headers["smithy-protocol"] == b"rpc-v2-cbor"
-        http = HttpRequest(request.method, url.path, url.query, {}, body)
-        try:
-            params = PROTOCOL.parse_request(operation, http, {})
-            response = PROTOCOL.serialize_response(operation, handler(found[1], params), "rid")
-        except ServiceError as error:
-            response = PROTOCOL.serialize_error(CLOUDWATCH, error, "rid")
-        return AWSResponse(request.url, response.status, response.headers, _Raw(response.body))
-
-    client.meta.events.register("before-send", send)
-    return client
+    """A client that speaks RPC v2 CBOR, answered by redrive's protocol."""
+    endpoint = RedriveEndpoint(PROTOCOL, "cloudwatch", handler)
+    return client_for(endpoint, session=cbor_only_session())
 
 
 def test_end_to_end_cloudwatch_client() -> None:

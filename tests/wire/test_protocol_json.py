@@ -8,65 +8,35 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
-import botocore.parsers
-import botocore.serialize
-import botocore.session
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.model import OperationModel, ServiceModel
-from urllib3 import HTTPHeaderDict
 
 from redrive.errors import MalformedRequest, ServiceError
-from redrive.wire.http import HttpRequest, HttpResponse
+from redrive.wire.http import HttpRequest
 from redrive.wire.protocols import get_protocol
 from redrive.wire.protocols.json import JsonProtocol, target_operation
+from tests.wire.botocore_io import (
+    RedriveEndpoint,
+    botocore_parse,
+    botocore_request,
+    client_for,
+    model,
+    request_round_trip,
+)
+from tests.wire.botocore_io import operation as op
 
 UTC = dt.timezone.utc
 PROTOCOL = get_protocol("json")
-SESSION = botocore.session.get_session()
-
-
-def model(name: str) -> ServiceModel:
-    return SESSION.get_service_model(name)
-
-
-def op(service: str, name: str) -> OperationModel:
-    return model(service).operation_model(name)
-
-
-def botocore_request(operation: OperationModel, params: Mapping[str, Any]) -> HttpRequest:
-    """What botocore's own serializer sends for ``params``, as an HttpRequest."""
-    serializer = botocore.serialize.create_serializer("json", include_validation=False)
-    sent = serializer.serialize_to_request(dict(params), operation)
-    headers = {key.lower(): str(value) for key, value in sent["headers"].items()}
-    return HttpRequest(sent["method"], sent["url_path"], "", headers, sent["body"])
-
-
-def botocore_parse(operation: OperationModel | None, response: HttpResponse) -> dict[str, Any]:
-    """What botocore's parser makes of our response."""
-    parser = botocore.parsers.create_parser("json")
-    parsed: dict[str, Any] = parser.parse(
-        {
-            "status_code": response.status,
-            "headers": HTTPHeaderDict(response.headers),
-            "body": response.body,
-        },
-        operation.output_shape if operation is not None else None,
-    )
-    return parsed
 
 
 def parse(operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
-    return PROTOCOL.parse_request(operation, botocore_request(operation, params), {})
+    return request_round_trip(PROTOCOL, operation, params)
 
 
 def raw(operation: OperationModel, body: bytes) -> dict[str, Any]:
@@ -101,7 +71,7 @@ def test_logs_put_log_events_round_trip() -> None:
 def test_logs_create_log_group_map_and_target_header() -> None:
     operation = op("logs", "CreateLogGroup")
     params = {"logGroupName": "g", "tags": {"team": "a", "env": "dev"}}
-    request = botocore_request(operation, params)
+    request = botocore_request(operation, params, "json")
     assert target_operation(request) == ("Logs_20140328", "CreateLogGroup")
     assert request.headers["content-type"] == "application/x-amz-json-1.1"
     assert PROTOCOL.parse_request(operation, request, {}) == params
@@ -270,7 +240,7 @@ def test_logs_response_round_trip_and_headers() -> None:
     assert response.status == 200
     assert response.headers["x-amzn-RequestId"] == "req-1"
     assert response.headers["Content-Type"] == "application/x-amz-json-1.1"
-    parsed = botocore_parse(operation, response)
+    parsed = botocore_parse(operation, response, "json")
     assert parsed["ResponseMetadata"]["RequestId"] == "req-1"
     assert without_metadata(parsed) == output
 
@@ -280,7 +250,7 @@ def test_dynamodb_json_version_1_0() -> None:
     output = {"Item": {"pk": {"S": "a"}, "b": {"B": b"\x00\x01"}, "l": {"L": [{"N": "1"}]}}}
     response = PROTOCOL.serialize_response(operation, output, "r")
     assert response.headers["Content-Type"] == "application/x-amz-json-1.0"
-    assert without_metadata(botocore_parse(operation, response)) == output
+    assert without_metadata(botocore_parse(operation, response, "json")) == output
 
 
 def test_kinesis_blob_and_timestamp_output() -> None:
@@ -302,7 +272,7 @@ def test_kinesis_blob_and_timestamp_output() -> None:
     body = json.loads(response.body)
     assert body["Records"][0]["ApproximateArrivalTimestamp"] == 1704164645.678
     assert body["Records"][0]["Data"] == base64.b64encode(b"\x00\x01payload").decode()
-    assert without_metadata(botocore_parse(operation, response)) == output
+    assert without_metadata(botocore_parse(operation, response, "json")) == output
 
 
 def test_output_accepts_epoch_seconds_and_str_blobs() -> None:
@@ -317,7 +287,7 @@ def test_output_accepts_epoch_seconds_and_str_blobs() -> None:
             }
         ]
     }
-    parsed = botocore_parse(operation, PROTOCOL.serialize_response(operation, output, "r"))
+    parsed = botocore_parse(operation, PROTOCOL.serialize_response(operation, output, "r"), "json")
     record = parsed["Records"][0]
     assert record["ApproximateArrivalTimestamp"] == at(1704164645)
     assert record["Data"] == b"text"
@@ -336,7 +306,7 @@ def test_operation_without_output_shape() -> None:
     response = PROTOCOL.serialize_response(operation, {}, "r")
     assert response.status == 200
     assert json.loads(response.body) == {}
-    assert without_metadata(botocore_parse(operation, response)) == {}
+    assert without_metadata(botocore_parse(operation, response, "json")) == {}
 
 
 def test_wrong_output_types_are_loud() -> None:
@@ -360,7 +330,7 @@ def test_modeled_error() -> None:
         "__type": "ResourceNotFoundException",
         "message": "The specified log group does not exist.",
     }
-    parsed = botocore_parse(None, response)
+    parsed = botocore_parse(None, response, "json")
     assert parsed["Error"] == {
         "Code": "ResourceNotFoundException",
         "Message": "The specified log group does not exist.",
@@ -372,7 +342,10 @@ def test_unmodeled_error_code_and_server_fault() -> None:
     error = ServiceError("InternalFailure", "boom", 500)
     response = PROTOCOL.serialize_error(model("kinesis"), error, "r")
     assert response.status == 500
-    assert botocore_parse(None, response)["Error"] == {"Code": "InternalFailure", "Message": "boom"}
+    assert botocore_parse(None, response, "json")["Error"] == {
+        "Code": "InternalFailure",
+        "Message": "boom",
+    }
 
 
 def test_error_fields_are_serialized_through_the_error_shape() -> None:
@@ -392,7 +365,7 @@ def test_query_compatible_json_error() -> None:
     error = ServiceError("QueueDoesNotExist", "The specified queue does not exist.")
     response = PROTOCOL.serialize_error(sqs, error, "r")
     assert response.headers["x-amzn-query-error"] == "QueueDoesNotExist;Sender"
-    parsed = botocore_parse(None, response)["Error"]
+    parsed = botocore_parse(None, response, "json")["Error"]
     assert parsed["Code"] == "QueueDoesNotExist"
     assert parsed["QueryErrorCode"] == "QueueDoesNotExist"
     assert parsed["Type"] == "Sender"
@@ -405,7 +378,7 @@ def test_malformed_request_error_uses_serialization_exception() -> None:
     error = MalformedRequest("bad body")
     error.code = PROTOCOL.serialization_error_code
     response = PROTOCOL.serialize_error(model("logs"), error, "r")
-    assert botocore_parse(None, response)["Error"]["Code"] == "SerializationException"
+    assert botocore_parse(None, response, "json")["Error"]["Code"] == "SerializationException"
 
 
 # --- a synthetic model: timestampFormat, floats, documents ------------------------------------
@@ -467,7 +440,7 @@ def test_timestamp_formats_both_ways() -> None:
     operation = synthetic("json").operation_model("Op")
     moment = dt.datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
     params = {"Default": moment, "Iso": moment, "Rfc": moment, "Epoch": moment, "ShapeIso": moment}
-    request = botocore_request(operation, params)
+    request = botocore_request(operation, params, "json")
     sent = json.loads(request.body)
     assert sent["Default"] == 1706933106
     assert sent["Iso"] == sent["ShapeIso"] == "2024-02-03T04:05:06Z"
@@ -482,7 +455,7 @@ def test_timestamp_formats_both_ways() -> None:
     assert body["Default"] == body["Epoch"] == 1706933106.25
     assert body["Iso"] == body["ShapeIso"] == "2024-02-03T04:05:06.250Z"
     assert body["Rfc"] == "Sat, 03 Feb 2024 04:05:06 GMT"
-    parsed = without_metadata(botocore_parse(operation, response))
+    parsed = without_metadata(botocore_parse(operation, response, "json"))
     assert parsed == {**output, "Rfc": moment}
 
 
@@ -496,7 +469,7 @@ def test_special_floats_documents_and_wire_names() -> None:
         "Json": {"free": "form"},
         "Renamed": "r",
     }
-    request = botocore_request(operation, params)
+    request = botocore_request(operation, params, "json")
     assert json.loads(request.body)["renamed_on_wire"] == "r"
     parsed = PROTOCOL.parse_request(operation, request, {})
     assert parsed["Double"] == math.inf
@@ -514,7 +487,7 @@ def test_special_floats_documents_and_wire_names() -> None:
     assert body["Float"] == "-Infinity"
     assert body["Doubles"][0] == "NaN"
     assert body["renamed_on_wire"] == "r"
-    back = without_metadata(botocore_parse(operation, response))
+    back = without_metadata(botocore_parse(operation, response, "json"))
     # botocore hands the special values back as the strings AWS sends.
     assert back["Double"] == "Infinity"
     assert back["Doubles"][1:] == [1.0, 2.5]
@@ -523,61 +496,6 @@ def test_special_floats_documents_and_wire_names() -> None:
 
 
 # --- end to end through a real botocore client ----------------------------------------------
-
-
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self._body = io.BytesIO(body)
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._body.read()
-
-    def read(self, *args: Any, **_: Any) -> bytes:
-        return self._body.read(*args)
-
-
-Handler = Callable[[str, dict[str, Any]], Mapping[str, Any]]
-
-
-def client_for(service: str, handler: Handler) -> Any:
-    """A botocore client whose requests go through redrive's protocol to ``handler``."""
-    service_model = model(service)
-    client = SESSION.create_client(
-        service,
-        region_name="us-east-1",
-        endpoint_url="http://redrive.test",
-        aws_access_key_id="AKIDTEST",
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-    def send(request: Any, **_: Any) -> AWSResponse:
-        url = urlsplit(request.url)
-        body = request.body or b""
-        if not isinstance(body, bytes):
-            body = body.read() if hasattr(body, "read") else bytes(body)
-        http = HttpRequest(
-            request.method,
-            url.path,
-            url.query,
-            {
-                key.lower(): value.decode() if isinstance(value, bytes) else str(value)
-                for key, value in request.headers.items()
-            },
-            body,
-        )
-        found = target_operation(http)
-        assert found is not None
-        operation = service_model.operation_model(found[1])
-        try:
-            params = PROTOCOL.parse_request(operation, http, {})
-            response = PROTOCOL.serialize_response(operation, handler(found[1], params), "rid")
-        except ServiceError as error:
-            response = PROTOCOL.serialize_error(service_model, error, "rid")
-        return AWSResponse(request.url, response.status, response.headers, _Raw(response.body))
-
-    client.meta.events.register("before-send", send)
-    return client
 
 
 def test_end_to_end_logs_client() -> None:
@@ -589,7 +507,7 @@ def test_end_to_end_logs_client() -> None:
             raise ServiceError("ResourceNotFoundException", "no such group")
         return {"nextSequenceToken": "t", "rejectedLogEventsInfo": None}
 
-    client = client_for("logs", handler)
+    client = client_for(RedriveEndpoint(PROTOCOL, "logs", handler))
     result = client.put_log_events(
         logGroupName="g",
         logStreamName="s",
@@ -613,7 +531,7 @@ def test_end_to_end_sqs_query_compatible_error() -> None:
     def handler(operation: str, params: dict[str, Any]) -> Mapping[str, Any]:
         raise ServiceError("QueueDoesNotExist", "The specified queue does not exist.")
 
-    client = client_for("sqs", handler)
+    client = client_for(RedriveEndpoint(PROTOCOL, "sqs", handler))
     with pytest.raises(client.exceptions.QueueDoesNotExist) as caught:
         client.get_queue_url(QueueName="nope")
     assert caught.value.response["Error"]["Type"] == "Sender"
@@ -632,7 +550,7 @@ def test_end_to_end_cloudwatch_speaks_json_with_stock_botocore() -> None:
             raise ServiceError("InvalidParameterValue", "MaxRecords too large")
         return {"Datapoints": [{"Timestamp": at(1704067200.25), "Average": 1.5}]}
 
-    client = client_for("cloudwatch", handler)
+    client = client_for(RedriveEndpoint(PROTOCOL, "cloudwatch", handler))
     start = dt.datetime(2024, 1, 1, tzinfo=UTC)
     result = client.get_metric_statistics(
         Namespace="AWS/Lambda",

@@ -11,83 +11,48 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
-import io
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-import botocore.session
 import pytest
-from botocore.awsrequest import AWSResponse, create_request_object, prepare_request_dict
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.model import OperationModel, ServiceModel
-from botocore.parsers import create_parser
-from botocore.serialize import create_serializer
 
 from redrive.errors import MalformedRequest, ServiceError
 from redrive.wire.http import HttpRequest, HttpResponse
 from redrive.wire.protocols import get_protocol
 from redrive.wire.protocols.query import QueryProtocol
+from tests.wire.botocore_io import (
+    RedriveEndpoint,
+    botocore_parse,
+    botocore_parse_shape,
+    botocore_request,
+    client_for,
+    form,
+    model,
+    operation,
+    request_round_trip,
+    response_round_trip,
+)
 
 UTC = dt.timezone.utc
 PROTOCOL = get_protocol("query")
 
 
-@functools.cache
-def model(name: str) -> ServiceModel:
-    return botocore.session.get_session().get_service_model(name)
-
-
-def operation(service: str, name: str) -> OperationModel:
-    return model(service).operation_model(name)
-
-
-# --- botocore <-> our HttpRequest / HttpResponse ------------------------------------------
-
-
-def botocore_request(op: OperationModel, params: Mapping[str, Any]) -> HttpRequest:
-    """The request botocore's query serializer sends for ``params``, as the server sees it."""
-    serializer = create_serializer("query", include_validation=False)
-    request_dict = serializer.serialize_to_request(dict(params), op)
-    prepare_request_dict(request_dict, endpoint_url="https://localhost")
-    prepared = create_request_object(request_dict).prepare()
-    url = urlsplit(prepared.url)
-    body = prepared.body or b""
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    headers = {key.lower(): value for key, value in prepared.headers.items()}
-    return HttpRequest(prepared.method, url.path or "/", url.query, headers, body)
-
-
 def parse(op: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
-    return PROTOCOL.parse_request(op, botocore_request(op, params), {})
-
-
-def botocore_parse(response: HttpResponse, op: OperationModel) -> dict[str, Any]:
-    parsed: dict[str, Any] = create_parser("query").parse(
-        {"status_code": response.status, "headers": response.headers, "body": response.body},
-        op.output_shape,
-    )
-    return parsed
+    return request_round_trip(PROTOCOL, op, params)
 
 
 def round_trip_output(op: OperationModel, output: Mapping[str, Any]) -> dict[str, Any]:
-    response = PROTOCOL.serialize_response(op, output, "req-1")
-    assert response.status == 200
-    assert response.headers["Content-Type"] == "text/xml"
-    assert response.headers["x-amzn-RequestId"] == "req-1"
-    parsed = botocore_parse(response, op)
-    metadata = parsed.pop("ResponseMetadata")
-    assert metadata["RequestId"] == "req-1"
-    return parsed
-
-
-def form(request: HttpRequest) -> dict[str, str]:
-    return dict(request.query_params()) | dict(
-        HttpRequest("GET", "/", request.body.decode()).query_params()
+    return response_round_trip(
+        PROTOCOL,
+        op,
+        output,
+        "req-1",
+        status=200,
+        headers={"Content-Type": "text/xml", "x-amzn-RequestId": "req-1"},
     )
 
 
@@ -228,7 +193,7 @@ def test_synthetic_request_round_trips_every_trait() -> None:
 
 
 def test_synthetic_request_uses_botocore_flattened_names() -> None:
-    sent = form(botocore_request(synthetic(), FULL_VALUE))
+    sent = form(botocore_request(synthetic(), FULL_VALUE, "query"))
     assert sent["Action"] == "Everything"
     assert sent["Version"] == "2024-01-01"
     assert sent["OtherName"] == "other"
@@ -346,7 +311,7 @@ def test_cloudwatch_put_metric_data_nested_dimension_lists() -> None:
         "StrictEntityValidation": True,
     }
     op = operation("cloudwatch", "PutMetricData")
-    sent = form(botocore_request(op, params))
+    sent = form(botocore_request(op, params, "query"))
     assert sent["MetricData.member.1.Dimensions.member.2.Value"] == "prod"
     assert sent["MetricData.member.2.Dimensions"] == ""
     assert parse(op, params) == params
@@ -369,7 +334,7 @@ def test_cloudwatch_get_metric_statistics_timestamps() -> None:
 def test_get_request_reads_the_query_string() -> None:
     op = operation("sns", "CreateTopic")
     params = {"Name": "t", "Attributes": {"DisplayName": "a b"}, "Tags": []}
-    posted = botocore_request(op, params)
+    posted = botocore_request(op, params, "query")
     get = HttpRequest("GET", "/", posted.body.decode(), {}, b"")
     assert PROTOCOL.parse_request(op, get, {}) == params
 
@@ -526,7 +491,7 @@ def test_output_less_operation() -> None:
         b'<DeleteTopicResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">'
         b"<ResponseMetadata><RequestId>r-9</RequestId></ResponseMetadata></DeleteTopicResponse>"
     )
-    assert botocore_parse(response, op)["ResponseMetadata"]["RequestId"] == "r-9"
+    assert botocore_parse(op, response, "query")["ResponseMetadata"]["RequestId"] == "r-9"
 
 
 def test_sts_outputs() -> None:
@@ -584,7 +549,7 @@ def test_cloudwatch_outputs() -> None:
 def parse_error(service: str, error: ServiceError) -> tuple[HttpResponse, dict[str, Any]]:
     op = next(iter(model(service).operation_names))
     response = PROTOCOL.serialize_error(model(service), error, "err-1")
-    return response, botocore_parse(response, operation(service, op))
+    return response, botocore_parse(operation(service, op), response, "query")
 
 
 def test_error_uses_the_query_code_of_the_shape() -> None:
@@ -628,13 +593,10 @@ def test_error_fields_and_headers() -> None:
     )
     response = PROTOCOL.serialize_error(service, error, "e")
     assert response.headers["Retry-After"] == "1"
-    parsed = botocore_parse(response, op)
+    parsed = botocore_parse(op, response, "query")
     assert parsed["Error"]["Code"] == "BoomCode"
     assert parsed["Error"]["Reason"] == "because"
-    modeled = create_parser("query").parse(
-        {"status_code": 409, "headers": response.headers, "body": response.body},
-        service.shape_for_error_code("BoomCode"),
-    )
+    modeled = botocore_parse_shape(service.shape_for_error_code("BoomCode"), response, "query")
     assert modeled["Reason"] == "because"
 
 
@@ -649,57 +611,15 @@ def test_namespace_defaults_from_endpoint_prefix() -> None:
 # --- a real botocore client, end to end ---------------------------------------------------
 
 
-class _Raw(io.BytesIO):
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self.getvalue()
-
-
-class FakeQueryEndpoint:
-    """Answers a botocore client's requests with our protocol, in-process (no server)."""
-
-    def __init__(self, service: str) -> None:
-        self.service = service
-        self.outputs: dict[str, Mapping[str, Any]] = {}
-        self.errors: dict[str, ServiceError] = {}
-        self.received: list[tuple[str, dict[str, Any]]] = []
-
-    def __call__(self, request: Any, **kwargs: Any) -> AWSResponse:
-        url = urlsplit(request.url)
-        body = request.body or b""
-        http = HttpRequest(
-            request.method,
-            url.path,
-            url.query,
-            {key.lower(): value for key, value in request.headers.items()},
-            body.encode() if isinstance(body, str) else body,
-        )
-        action = dict(form(http))["Action"]
-        op = model(self.service).operation_model(action)
-        self.received.append((action, PROTOCOL.parse_request(op, http, {})))
-        if action in self.errors:
-            response = PROTOCOL.serialize_error(model(self.service), self.errors[action], "rid")
-        else:
-            response = PROTOCOL.serialize_response(op, self.outputs.get(action, {}), "rid")
-        return AWSResponse(request.url, response.status, response.headers, _Raw(response.body))
-
-
 @pytest.fixture
-def sns() -> Iterator[tuple[Any, FakeQueryEndpoint]]:
-    endpoint = FakeQueryEndpoint("sns")
-    client = botocore.session.get_session().create_client(
-        "sns",
-        region_name="us-east-1",
-        endpoint_url="http://localhost:1",
-        aws_access_key_id="AKID",
-        aws_secret_access_key="secret",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
-    client.meta.events.register("before-send", endpoint)
+def sns() -> Iterator[tuple[Any, RedriveEndpoint]]:
+    endpoint = RedriveEndpoint(PROTOCOL, "sns")
+    client = client_for(endpoint)
     yield client, endpoint
     client.close()
 
 
-def test_client_end_to_end(sns: tuple[Any, FakeQueryEndpoint]) -> None:
+def test_client_end_to_end(sns: tuple[Any, RedriveEndpoint]) -> None:
     client, endpoint = sns
     endpoint.outputs["Publish"] = {"MessageId": "abc"}
     result = client.publish(
@@ -721,7 +641,7 @@ def test_client_end_to_end(sns: tuple[Any, FakeQueryEndpoint]) -> None:
     ]
 
 
-def test_client_sees_modeled_exception(sns: tuple[Any, FakeQueryEndpoint]) -> None:
+def test_client_sees_modeled_exception(sns: tuple[Any, RedriveEndpoint]) -> None:
     client, endpoint = sns
     endpoint.errors["GetTopicAttributes"] = ServiceError("NotFound", "Topic does not exist", 404)
     with pytest.raises(client.exceptions.NotFoundException) as caught:

@@ -9,88 +9,41 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
-import botocore.parsers
-import botocore.serialize
-import botocore.session
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.config import Config
 from botocore.model import OperationModel, ServiceModel
-from botocore.response import StreamingBody
-from botocore.utils import percent_encode_sequence
-from urllib3 import HTTPHeaderDict
 
 from redrive.errors import MalformedRequest, ServiceError
-from redrive.wire.http import HttpRequest, HttpResponse
+from redrive.wire.http import HttpRequest
 from redrive.wire.protocols import get_protocol
 from redrive.wire.protocols.rest_json import RestJsonProtocol, split_header_list
-from redrive.wire.uri import match_uri
+from tests.wire.botocore_io import (
+    RedriveEndpoint,
+    botocore_parse,
+    botocore_parse_shape,
+    botocore_request,
+    client_for,
+    model,
+    parse_http,
+    request_round_trip,
+    response_round_trip,
+)
+from tests.wire.botocore_io import operation as op
 
 UTC = dt.timezone.utc
 PROTOCOL = get_protocol("rest-json")
-SESSION = botocore.session.get_session()
-
-
-def model(name: str) -> ServiceModel:
-    return SESSION.get_service_model(name)
-
-
-def op(service: str, name: str) -> OperationModel:
-    return model(service).operation_model(name)
-
-
-def botocore_request(operation: OperationModel, params: Mapping[str, Any]) -> HttpRequest:
-    """What botocore's own serializer sends for ``params``, as the server would receive it."""
-    serializer = botocore.serialize.create_serializer("rest-json", include_validation=False)
-    sent = serializer.serialize_to_request(dict(params), operation)
-    path, _, literal_query = sent["url_path"].partition("?")
-    query = sent["query_string"]
-    encoded = percent_encode_sequence(query) if isinstance(query, dict) else query
-    full_query = "&".join(part for part in (literal_query, encoded) if part)
-    headers = {key.lower(): str(value) for key, value in sent["headers"].items()}
-    body = sent["body"]
-    if isinstance(body, str):
-        body = body.encode()
-    return HttpRequest(sent["method"], path, full_query, headers, body or b"")
-
-
-def parse_http(operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
-    labels = match_uri(operation, request.path, request.query)
-    assert labels is not None, (request.path, operation.http["requestUri"])
-    return PROTOCOL.parse_request(operation, request, labels)
 
 
 def parse(operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
-    return parse_http(operation, botocore_request(operation, params))
-
-
-def botocore_parse(operation: OperationModel | None, response: HttpResponse) -> dict[str, Any]:
-    parser = botocore.parsers.create_parser("rest-json")
-    body: Any = response.body
-    if operation is not None and operation.has_streaming_output:
-        body = StreamingBody(io.BytesIO(response.body), len(response.body))
-    parsed: dict[str, Any] = parser.parse(
-        {"status_code": response.status, "headers": HTTPHeaderDict(response.headers), "body": body},
-        operation.output_shape if operation is not None else None,
-    )
-    return parsed
+    return request_round_trip(PROTOCOL, operation, params)
 
 
 def round_trip(operation: OperationModel, output: Mapping[str, Any]) -> dict[str, Any]:
-    parsed = botocore_parse(operation, PROTOCOL.serialize_response(operation, output, "rid"))
-    assert parsed["ResponseMetadata"]["RequestId"] == "rid"
-    parsed.pop("ResponseMetadata")
-    for key, value in parsed.items():
-        if isinstance(value, StreamingBody):
-            parsed[key] = value.read()
-    return parsed
+    return response_round_trip(PROTOCOL, operation, output)
 
 
 def raw(
@@ -108,7 +61,7 @@ def raw(
         dict(headers or {}),
         body,
     )
-    return parse_http(operation, request)
+    return parse_http(PROTOCOL, operation, request)
 
 
 # --- requests --------------------------------------------------------------------------------
@@ -130,9 +83,9 @@ def test_lambda_invoke_uri_query_headers_and_blob_payload() -> None:
         "Payload": b'{"key": "value \xe2\x9c\x93"}',
         "Qualifier": "$LATEST",
     }
-    request = botocore_request(operation, params)
+    request = botocore_request(operation, params, "rest-json")
     assert "%3A" in request.path  # the label arrives percent-encoded
-    assert parse_http(operation, request) == params
+    assert parse_http(PROTOCOL, operation, request) == params
 
 
 def test_lambda_invoke_without_payload() -> None:
@@ -156,9 +109,9 @@ def test_lambda_create_function_json_body() -> None:
         "Layers": ["l1", "l2"],
         "Tags": {"team": "x"},
     }
-    request = botocore_request(operation, params)
+    request = botocore_request(operation, params, "rest-json")
     assert request.headers["content-type"] == "application/json"
-    assert parse_http(operation, request) == params
+    assert parse_http(PROTOCOL, operation, request) == params
 
 
 def test_integer_uri_label_and_query_list_timestamps_booleans() -> None:
@@ -176,9 +129,9 @@ def test_integer_uri_label_and_query_list_timestamps_booleans() -> None:
         "ReverseOrder": False,
         "MaxItems": 50,
     }
-    request = botocore_request(listing, params)
+    request = botocore_request(listing, params, "rest-json")
     assert "Statuses=RUNNING&Statuses=FAILED" in request.query
-    assert parse_http(listing, request) == params
+    assert parse_http(PROTOCOL, listing, request) == params
     untag = op("lambda", "UntagResource")
     params = {"Resource": "arn:aws:lambda:us-east-1:0:function:f", "TagKeys": ["a", "b c"]}
     assert parse(untag, params) == params
@@ -191,9 +144,9 @@ def test_apigateway_query_map_skips_literal_and_named_keys() -> None:
         "parameters": {"endpointConfigurationTypes": "REGIONAL", "basepath": "split"},
         "body": b'{"openapi": "3.0.1"}',
     }
-    request = botocore_request(operation, params)
+    request = botocore_request(operation, params, "rest-json")
     assert "mode=import" in request.query
-    assert parse_http(operation, request) == params
+    assert parse_http(PROTOCOL, operation, request) == params
 
 
 def test_apigateway_export_with_header_and_labels() -> None:
@@ -399,28 +352,15 @@ def test_lambda_modeled_error() -> None:
     assert response.status == 404
     assert response.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
     assert json.loads(response.body) == {"Message": "Function not found: f", "Type": "User"}
-    parsed = botocore_parse(None, response)
+    parsed = botocore_parse(None, response, "rest-json")
     assert parsed["Error"]["Code"] == "ResourceNotFoundException"
     assert parsed["Error"]["Message"] == "Function not found: f"
     assert parsed["ResponseMetadata"]["RequestId"] == "rid"
     shape = model("lambda").shape_for("ResourceNotFoundException")
-    assert botocore_parse_shape(shape, response) == {
+    assert botocore_parse_shape(shape, response, "rest-json") == {
         "Type": "User",
         "Message": "Function not found: f",
     }
-
-
-def botocore_parse_shape(shape: Any, response: HttpResponse) -> dict[str, Any]:
-    parser = botocore.parsers.create_parser("rest-json")
-    parsed: dict[str, Any] = parser.parse(
-        {
-            "status_code": response.status,
-            "headers": HTTPHeaderDict(response.headers),
-            "body": response.body,
-        },
-        shape,
-    )
-    return parsed
 
 
 def test_error_fields_go_to_their_locations() -> None:
@@ -442,7 +382,9 @@ def test_error_fields_go_to_their_locations() -> None:
         "Type": "User",
         "Reason": "ReservedFunctionConcurrentInvocationLimitExceeded",
     }
-    modeled = botocore_parse_shape(model("lambda").shape_for("TooManyRequestsException"), response)
+    modeled = botocore_parse_shape(
+        model("lambda").shape_for("TooManyRequestsException"), response, "rest-json"
+    )
     assert modeled["retryAfterSeconds"] == "1"
     assert modeled["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
 
@@ -451,10 +393,10 @@ def test_server_fault_and_unmodeled_code() -> None:
     error = ServiceError("ServiceException", "internal", 500)
     response = PROTOCOL.serialize_error(model("lambda"), error, "rid")
     assert json.loads(response.body)["Type"] == "Service"
-    assert botocore_parse(None, response)["Error"]["Code"] == "ServiceException"
+    assert botocore_parse(None, response, "rest-json")["Error"]["Code"] == "ServiceException"
     generic = ServiceError("ValidationException", "bad", 400)
     response = PROTOCOL.serialize_error(model("apigateway"), generic, "rid")
-    assert botocore_parse(None, response)["Error"] == {
+    assert botocore_parse(None, response, "rest-json")["Error"] == {
         "Code": "ValidationException",
         "Message": "bad",
     }
@@ -630,7 +572,7 @@ def test_synthetic_request_every_location() -> None:
         },
         "Note": "renamed",
     }
-    request = botocore_request(operation, params)
+    request = botocore_request(operation, params, "rest-json")
     assert request.headers["x-when"] == "Sat, 03 Feb 2024 04:05:06 GMT"
     assert request.headers["x-when-iso"] == "2024-02-03T04:05:06Z"
     assert request.headers["x-when-epoch"] == "1706933106"
@@ -638,7 +580,7 @@ def test_synthetic_request_every_location() -> None:
     assert body["note"] == "renamed"
     assert body["Inner"]["Iso"] == "2024-02-03T04:05:06Z"
     assert body["Inner"]["Default"] == 1706933106
-    assert parse_http(operation, request) == params
+    assert parse_http(PROTOCOL, operation, request) == params
 
 
 def test_synthetic_special_floats_in_query_and_headers() -> None:
@@ -733,61 +675,6 @@ def test_synthetic_malformed_uri_and_query() -> None:
 # --- end to end through a real botocore client ----------------------------------------------
 
 
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self._body = io.BytesIO(body)
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._body.read()
-
-    def read(self, *args: Any, **_: Any) -> bytes:
-        return self._body.read(*args)
-
-
-Handler = Callable[[str, dict[str, Any]], Mapping[str, Any]]
-
-
-def client_for(service: str, handler: Handler) -> Any:
-    service_model = model(service)
-    client = SESSION.create_client(
-        service,
-        region_name="us-east-1",
-        endpoint_url="http://redrive.test",
-        aws_access_key_id="AKIDTEST",
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-    def send(request: Any, event_name: str, **_: Any) -> AWSResponse:
-        operation = service_model.operation_model(event_name.rsplit(".", 1)[1])
-        url = urlsplit(request.url)
-        body = request.body or b""
-        if not isinstance(body, bytes):
-            body = body.read() if hasattr(body, "read") else bytes(body)
-        http = HttpRequest(
-            request.method,
-            url.path,
-            url.query,
-            {
-                key.lower(): value.decode() if isinstance(value, bytes) else str(value)
-                for key, value in request.headers.items()
-            },
-            body,
-        )
-        labels = match_uri(operation, http.path, http.query)
-        assert labels is not None
-        try:
-            params = PROTOCOL.parse_request(operation, http, labels)
-            output = handler(operation.name, params)
-            response = PROTOCOL.serialize_response(operation, output, "rid")
-        except ServiceError as error:
-            response = PROTOCOL.serialize_error(service_model, error, "rid")
-        return AWSResponse(request.url, response.status, response.headers, _Raw(response.body))
-
-    client.meta.events.register("before-send", send)
-    return client
-
-
 def test_end_to_end_lambda_client() -> None:
     calls: list[tuple[str, dict[str, Any]]] = []
 
@@ -810,7 +697,7 @@ def test_end_to_end_lambda_client() -> None:
             )
         return {}
 
-    client = client_for("lambda", handler)
+    client = client_for(RedriveEndpoint(PROTOCOL, "lambda", handler))
     result = client.invoke(FunctionName="f", Payload=b'{"a": 1}', Qualifier="1")
     assert result["StatusCode"] == 200
     assert result["Payload"].read() == b'{"a": 1}!'

@@ -11,93 +11,50 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
-import io
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
-import botocore.session
 import pytest
-from botocore.awsrequest import (
-    AWSResponse,
-    HeadersDict,
-    create_request_object,
-    prepare_request_dict,
-)
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.model import OperationModel, ServiceModel
-from botocore.parsers import create_parser
-from botocore.serialize import create_serializer
 
 from redrive.errors import MalformedRequest, ServiceError
-from redrive.wire.http import HttpRequest, HttpResponse
+from redrive.wire.http import HttpRequest
 from redrive.wire.protocols import get_protocol
 from redrive.wire.protocols.rest_xml import RestXmlProtocol
-from redrive.wire.uri import match_uri
+from tests.wire.botocore_io import (
+    RedriveEndpoint,
+    botocore_parse,
+    botocore_parse_shape,
+    botocore_request,
+    client_for,
+    model,
+    operation,
+    parse_http,
+    request_round_trip,
+    response_round_trip,
+)
 
 UTC = dt.timezone.utc
 PROTOCOL = get_protocol("rest-xml")
 
 
-@functools.cache
-def model(name: str) -> ServiceModel:
-    return botocore.session.get_session().get_service_model(name)
-
-
-def operation(service: str, name: str) -> OperationModel:
-    return model(service).operation_model(name)
-
-
-# --- botocore <-> our HttpRequest / HttpResponse ------------------------------------------
-
-
-def botocore_request(op: OperationModel, params: Mapping[str, Any]) -> HttpRequest:
-    """The request botocore's rest-xml serializer sends for ``params``, as the server sees it."""
-    serializer = create_serializer("rest-xml", include_validation=False)
-    request_dict = serializer.serialize_to_request(dict(params), op)
-    prepare_request_dict(request_dict, endpoint_url="https://localhost")
-    prepared = create_request_object(request_dict).prepare()
-    url = urlsplit(prepared.url)
-    body = prepared.body or b""
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    headers = {key.lower(): value for key, value in prepared.headers.items()}
-    return HttpRequest(prepared.method, url.path, url.query, headers, body)
-
-
-def parse_http(op: OperationModel, request: HttpRequest) -> dict[str, Any]:
-    labels = match_uri(op, request.path, request.query)
-    assert labels is not None, f"{request.path}?{request.query} does not match {op.http}"
-    return PROTOCOL.parse_request(op, request, labels)
-
-
 def parse(op: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
-    return parse_http(op, botocore_request(op, params))
-
-
-def botocore_parse(response: HttpResponse, shape: Any) -> dict[str, Any]:
-    parsed: dict[str, Any] = create_parser("rest-xml").parse(
-        {
-            "status_code": response.status,
-            "headers": HeadersDict(response.headers),  # case-insensitive, as urllib3's
-            "body": response.body,
-        },
-        shape,
-    )
-    return parsed
+    return request_round_trip(PROTOCOL, op, params)
 
 
 def round_trip_output(op: OperationModel, output: Mapping[str, Any]) -> dict[str, Any]:
-    response = PROTOCOL.serialize_response(op, output, "req-1")
-    assert response.headers["x-amz-request-id"] == "req-1"
-    assert response.headers["x-amzn-RequestId"] == "req-1"
-    parsed = botocore_parse(response, op.output_shape)
-    metadata = parsed.pop("ResponseMetadata")
-    assert metadata["RequestId"] == "req-1"
-    assert metadata["HTTPStatusCode"] == response.status
-    return parsed
+    # read as botocore's parser reads a response on its own: a streaming payload as text
+    return response_round_trip(
+        PROTOCOL,
+        op,
+        output,
+        "req-1",
+        headers={"x-amz-request-id": "req-1", "x-amzn-RequestId": "req-1"},
+        streaming=False,
+    )
 
 
 def bad_request(op: OperationModel, **changes: Any) -> HttpRequest:
@@ -346,7 +303,7 @@ def test_synthetic_request_round_trips_every_location_and_trait() -> None:
 
 
 def test_synthetic_request_body_is_what_botocore_writes() -> None:
-    request = botocore_request(synthetic(), PUT_THING_INPUT)
+    request = botocore_request(synthetic(), PUT_THING_INPUT, "rest-xml")
     body = request.body.decode()
     assert body.startswith('<PutThingRequest xmlns="https://synth.example/doc/2024-01-01/">')
     assert '<Owner xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type=' in body
@@ -356,6 +313,7 @@ def test_synthetic_request_body_is_what_botocore_writes() -> None:
     # ...and we accept the list member's locationName, which botocore expects on the way out
     renamed = request.body.replace(b"Entries", b"Entry")
     parsed = parse_http(
+        PROTOCOL,
         synthetic(),
         HttpRequest(request.method, request.path, request.query, request.headers, renamed),
     )
@@ -407,7 +365,7 @@ def test_s3_list_objects_v2_query_string() -> None:
         "StartAfter": "incoming/a",
         "OptionalObjectAttributes": ["RestoreStatus"],
     }
-    request = botocore_request(operation("s3", "ListObjectsV2"), params)
+    request = botocore_request(operation("s3", "ListObjectsV2"), params, "rest-xml")
     assert "list-type=2" in request.query
     assert parse(operation("s3", "ListObjectsV2"), params) == params
 
@@ -433,7 +391,7 @@ def test_s3_complete_multipart_upload_flattened_parts() -> None:
         },
     }
     op = operation("s3", "CompleteMultipartUpload")
-    assert b"<Part><ETag>" in botocore_request(op, params).body
+    assert b"<Part><ETag>" in botocore_request(op, params, "rest-xml").body
     assert parse(op, params) == params
 
 
@@ -466,7 +424,7 @@ def test_route53_body_members_under_the_input_root() -> None:
 
 def test_empty_body_gives_no_body_params() -> None:
     op = operation("s3", "PutBucketTagging")
-    assert parse_http(op, bad_request(op, body=b"")) == {"Bucket": "b"}
+    assert parse_http(PROTOCOL, op, bad_request(op, body=b"")) == {"Bucket": "b"}
 
 
 _TAGGING = b'<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet>%s</TagSet></Tagging>'
@@ -490,7 +448,7 @@ _TAGGING = b'<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet>%s
 def test_malformed_xml(body: bytes) -> None:
     op = operation("s3", "PutBucketTagging")
     with pytest.raises(MalformedRequest):
-        parse_http(op, bad_request(op, body=body))
+        parse_http(PROTOCOL, op, bad_request(op, body=body))
 
 
 @pytest.mark.parametrize(
@@ -502,7 +460,7 @@ def test_malformed_values_in_xml(part: bytes) -> None:
     body = b"<CompleteMultipartUpload>" + part + b"</CompleteMultipartUpload>"
     request = HttpRequest("POST", "/b/k", "uploadId=u", {}, body)
     with pytest.raises(MalformedRequest):
-        parse_http(op, request)
+        parse_http(PROTOCOL, op, request)
 
 
 @pytest.mark.parametrize(
@@ -517,20 +475,24 @@ def test_malformed_values_in_xml(part: bytes) -> None:
 )
 def test_malformed_values_outside_the_body(query: str, headers: dict[str, str]) -> None:
     with pytest.raises(MalformedRequest):
-        parse_http(synthetic(), HttpRequest("POST", "/things/t", query, headers, b""))
+        parse_http(PROTOCOL, synthetic(), HttpRequest("POST", "/things/t", query, headers, b""))
 
 
 def test_malformed_values_in_synthetic_body() -> None:
     for member, text in [("Flag", "yes"), ("Ratio", "x"), ("When", "soon"), ("Data", "!!")]:
         body = f"<PutThingRequest><{member}>{text}</{member}></PutThingRequest>".encode()
         with pytest.raises(MalformedRequest):
-            parse_http(synthetic(), HttpRequest("POST", "/things/t", "mode=put", {}, body))
+            parse_http(
+                PROTOCOL, synthetic(), HttpRequest("POST", "/things/t", "mode=put", {}, body)
+            )
 
 
 def test_unknown_elements_are_ignored() -> None:
     op = operation("s3", "PutBucketTagging")
     body = _TAGGING % b"<Tag><Key>k</Key><Value>v</Value><Extra>1</Extra></Tag>"
-    parsed = parse_http(op, bad_request(op, body=body.replace(b"<TagSet>", b"<Bogus/><TagSet>")))
+    parsed = parse_http(
+        PROTOCOL, op, bad_request(op, body=body.replace(b"<TagSet>", b"<Bogus/><TagSet>"))
+    )
     assert parsed["Tagging"] == {"TagSet": [{"Key": "k", "Value": "v"}]}
 
 
@@ -731,7 +693,7 @@ def test_s3_error() -> None:
         b"<Message>The specified key does not exist.</Message><Key>a/b.txt</Key>"
         b"<RequestId>err-1</RequestId></Error>"
     )
-    parsed = botocore_parse(response, operation("s3", "GetObject").output_shape)
+    parsed = botocore_parse(operation("s3", "GetObject"), response, "rest-xml")
     assert parsed["Error"] == {
         "Code": "NoSuchKey",
         "Message": "The specified key does not exist.",
@@ -744,10 +706,10 @@ def test_route53_error_and_server_fault() -> None:
     response = PROTOCOL.serialize_error(
         model("route53"), ServiceError("NoSuchHostedZone", "No hosted zone <Z1>", 404), "e"
     )
-    parsed = botocore_parse(response, operation("route53", "GetHostedZone").output_shape)
+    parsed = botocore_parse(operation("route53", "GetHostedZone"), response, "rest-xml")
     assert parsed["Error"] == {"Code": "NoSuchHostedZone", "Message": "No hosted zone <Z1>"}
     response = PROTOCOL.serialize_error(model("s3"), ServiceError("InternalError", "x", 500), "e")
-    parsed = botocore_parse(response, operation("s3", "GetObject").output_shape)
+    parsed = botocore_parse(operation("s3", "GetObject"), response, "rest-xml")
     assert parsed["Error"]["Code"] == "InternalError"
     assert parsed["ResponseMetadata"]["HTTPStatusCode"] == 500
 
@@ -764,78 +726,34 @@ def test_modeled_error_fields_in_body_and_headers() -> None:
     response = PROTOCOL.serialize_error(service, error, "e")
     assert response.headers["Retry-After"] == "30"
     assert response.headers["x-extra"] == "1"
-    parsed = botocore_parse(response, synthetic().output_shape)
+    parsed = botocore_parse(synthetic(), response, "rest-xml")
     assert parsed["Error"]["Code"] == "ThingConflict"
     assert parsed["Error"]["Resource"] == "things/t"
-    modeled = botocore_parse(response, service.shape_for_error_code("ThingConflict"))
+    modeled = botocore_parse_shape(
+        service.shape_for_error_code("ThingConflict"), response, "rest-xml"
+    )
     assert modeled == {"Message": "already there", "Resource": "things/t", "RetryAfter": 30}
 
 
 # --- a real botocore S3 client, end to end ------------------------------------------------
 
 
-class _Raw(io.BytesIO):
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self.getvalue()
-
-
-class FakeRestXmlEndpoint:
-    """Answers a botocore client with our protocol, in-process (no server)."""
-
-    def __init__(self, service: str) -> None:
-        self.service = service
-        self.outputs: dict[str, Mapping[str, Any]] = {}
-        self.errors: dict[str, ServiceError] = {}
-        self.received: list[tuple[str, dict[str, Any]]] = []
-
-    def __call__(self, request: Any, event_name: str, **kwargs: Any) -> AWSResponse:
-        name = event_name.rsplit(".", 1)[-1]
-        op = model(self.service).operation_model(name)
-        url = urlsplit(request.url)
-        body = request.body or b""
-        if hasattr(body, "read"):
-            body = body.read()
-        headers = {  # botocore keeps some header values as bytes until it sends them
-            key.lower(): value.decode() if isinstance(value, bytes) else value
-            for key, value in request.headers.items()
-        }
-        http = HttpRequest(
-            request.method,
-            url.path,
-            url.query,
-            headers,
-            body.encode() if isinstance(body, str) else body,
-        )
-        self.received.append((name, parse_http(op, http)))
-        if name in self.errors:
-            response = PROTOCOL.serialize_error(model(self.service), self.errors[name], "rid")
-        else:
-            response = PROTOCOL.serialize_response(op, self.outputs.get(name, {}), "rid")
-        return AWSResponse(request.url, response.status, response.headers, _Raw(response.body))
-
-
 @pytest.fixture
-def s3() -> Iterator[tuple[Any, FakeRestXmlEndpoint]]:
-    endpoint = FakeRestXmlEndpoint("s3")
-    client = botocore.session.get_session().create_client(
-        "s3",
-        region_name="us-east-1",
-        endpoint_url="http://localhost:1",
-        aws_access_key_id="AKID",
-        aws_secret_access_key="secret",
+def s3() -> Iterator[tuple[Any, RedriveEndpoint]]:
+    endpoint = RedriveEndpoint(PROTOCOL, "s3")
+    client = client_for(
+        endpoint,
         config=Config(
             s3={"addressing_style": "path"},
-            retries={"total_max_attempts": 1},
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
         ),
     )
-    client.meta.events.register("before-send", endpoint)
     yield client, endpoint
     client.close()
 
 
-def test_client_put_and_get_object(s3: tuple[Any, FakeRestXmlEndpoint]) -> None:
+def test_client_put_and_get_object(s3: tuple[Any, RedriveEndpoint]) -> None:
     client, endpoint = s3
     endpoint.outputs["PutObject"] = {"ETag": '"e"', "VersionId": "v1"}
     put = client.put_object(Bucket="b", Key="dir/a b.txt", Body=b"abc", Metadata={"k": "v"})
@@ -859,7 +777,7 @@ def test_client_put_and_get_object(s3: tuple[Any, FakeRestXmlEndpoint]) -> None:
     assert got["LastModified"] == dt.datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def test_client_tagging_and_listing(s3: tuple[Any, FakeRestXmlEndpoint]) -> None:
+def test_client_tagging_and_listing(s3: tuple[Any, RedriveEndpoint]) -> None:
     client, endpoint = s3
     client.put_bucket_tagging(Bucket="b", Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
     name, params = endpoint.received[-1]
@@ -877,7 +795,7 @@ def test_client_tagging_and_listing(s3: tuple[Any, FakeRestXmlEndpoint]) -> None
     assert endpoint.received[-1][1]["Prefix"] == "p/"
 
 
-def test_client_sees_modeled_exception(s3: tuple[Any, FakeRestXmlEndpoint]) -> None:
+def test_client_sees_modeled_exception(s3: tuple[Any, RedriveEndpoint]) -> None:
     client, endpoint = s3
     endpoint.errors["GetObject"] = ServiceError(
         "NoSuchKey", "The specified key does not exist.", 404

@@ -27,7 +27,8 @@ from redrive.wire.protocols import get_protocol
 from redrive.wire.router import route
 from redrive.wire.shapes import error_shape
 from redrive.wire.uri import match_uri
-from tests.wire.samples import botocore_parse, botocore_request, sample_input, sample_output
+from tests.wire.botocore_io import botocore_parse, botocore_request
+from tests.wire.samples import sample_input, sample_output
 
 #: botocore service -> the protocols tested for it
 SERVICES: dict[str, tuple[str, ...]] = {

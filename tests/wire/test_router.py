@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from botocore.auth import SigV4Auth, SigV4QueryAuth
+from botocore.auth import SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
 
@@ -21,7 +21,14 @@ from redrive.wire.router import (
     credentials,
     route,
 )
-from tests.wire.samples import ACCESS_KEY_ID, botocore_request, sample_input
+from tests.wire.botocore_io import (
+    ACCESS_KEY_ID,
+    ENDPOINT,
+    botocore_request,
+    http_request,
+    sign_v4,
+)
+from tests.wire.samples import sample_input
 
 IMPLEMENTED = ("logs", "cloudwatch")
 
@@ -43,17 +50,9 @@ def _signed_raw(service: str, region: str = "us-east-1", **fields: Any) -> HttpR
     path = fields.pop("path", "/")
     headers = fields.pop("headers", {})
     body = fields.pop("body", b"")
-    aws = AWSRequest(method=method, url=f"http://127.0.0.1:4566{path}", headers=headers, data=body)
-    SigV4Auth(BotoCredentials(ACCESS_KEY_ID, "secret"), service, region).add_auth(aws)
-    prepared = aws.prepare()
-    split = urlsplit(prepared.url)
-    return HttpRequest(
-        method=method,
-        path=split.path,
-        query=split.query,
-        headers={k.lower(): str(v) for k, v in prepared.headers.items()},
-        body=body,
-    )
+    aws = AWSRequest(method=method, url=f"{ENDPOINT}{path}", headers=headers, data=body)
+    sign_v4(aws, service, region)
+    return http_request(aws.prepare())
 
 
 # -- credentials ------------------------------------------------------------------------------

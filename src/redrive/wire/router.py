@@ -311,7 +311,12 @@ def route(request: HttpRequest, services: Collection[str]) -> Route:
             protocol=_guess_protocol(request),
         )
 
-    def done(model: ServiceModel, operation: OperationModel, protocol: str) -> Route:
+    def done(
+        model: ServiceModel,
+        operation: OperationModel,
+        protocol: str,
+        uri_params: dict[str, str] | None = None,
+    ) -> Route:
         return Route(
             service_model=model,
             operation_model=operation,
@@ -319,6 +324,7 @@ def route(request: HttpRequest, services: Collection[str]) -> Route:
             protocol=protocol,
             region=region,
             access_key_id=access_key_id,
+            uri_params={} if uri_params is None else uri_params,
         )
 
     headers = request.headers
@@ -337,7 +343,7 @@ def route(request: HttpRequest, services: Collection[str]) -> Route:
     if query is not None:
         return done(query[0], query[1], QUERY)
 
-    return _route_rest(request, candidates, region, access_key_id)
+    return done(*_route_rest(request, candidates))
 
 
 def _guess_protocol(request: HttpRequest) -> str:
@@ -477,9 +483,11 @@ def _ranked(service: str, method: str) -> list[OperationModel]:
     return rank_operations(op for op in operations if op.http.get("method", "POST") == method)
 
 
-def _route_rest(
-    request: HttpRequest, candidates: _Candidates, region: str, access_key_id: str | None
-) -> Route:
+#: a REST operation a request matches: (model, operation, protocol, URI labels)
+_RestMatch = tuple[ServiceModel, OperationModel, str, dict[str, str]]
+
+
+def _route_rest(request: HttpRequest, candidates: _Candidates) -> _RestMatch:
     method = request.method.upper()
     host = request.headers.get("host", "")
     tiers: Iterator[list[str]] = iter([candidates.quick()])
@@ -488,7 +496,7 @@ def _route_rest(
     query_keys = frozenset(key for key, _ in request.query_params())
     header_names = frozenset(request.headers)
     for tier in tiers:
-        best: tuple[tuple[object, ...], Route] | None = None
+        best: tuple[tuple[object, ...], _RestMatch] | None = None
         for rank, service in enumerate(tier):
             model = specs.service_model(service)
             protocol = _rest_protocol(model)
@@ -514,16 +522,7 @@ def _route_rest(
                     index,
                 )
                 if best is None or key < best[0]:
-                    found = Route(
-                        service_model=model,
-                        operation_model=operation,
-                        operation_name=str(operation.name),
-                        protocol=protocol,
-                        region=region,
-                        access_key_id=access_key_id,
-                        uri_params=params,
-                    )
-                    best = (key, found)
+                    best = (key, (model, operation, protocol, params))
         if best is not None:
             return best[1]
     raise _unroutable(request, candidates)

@@ -1,17 +1,26 @@
-"""Helpers every protocol shares: error shapes and timestamp values."""
+"""Helpers every protocol shares: error shapes, timestamp values and special floats."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from botocore.model import ServiceModel
+from botocore.model import ServiceModel, Shape
 from botocore.utils import parse_timestamp as _botocore_parse_timestamp
 
 from redrive.errors import MalformedRequest
 
 UTC = dt.timezone.utc
+
+#: the text AWS protocols give the float values that are not numbers, and their values
+SPECIAL_FLOATS: Mapping[str, float] = {
+    "NaN": math.nan,
+    "Infinity": math.inf,
+    "-Infinity": -math.inf,
+}
 
 
 @dataclass(frozen=True)
@@ -43,9 +52,26 @@ def _error_table(service: ServiceModel) -> dict[str, ErrorShapeInfo]:
     return table
 
 
+def structure_shape_for_error(service: ServiceModel, shape_name: str) -> Shape | None:
+    """The error shape called ``shape_name``, if the model has one."""
+    for shape in service.error_shapes:
+        if shape.name == shape_name:
+            return shape
+    return None
+
+
 def is_query_compatible(service: ServiceModel) -> bool:
     """Whether the service sends ``x-amzn-query-error`` (``awsQueryCompatible`` in its model)."""
     return "awsQueryCompatible" in service.metadata
+
+
+def float_text(value: float) -> str:
+    """A float as text: ``NaN``, ``Infinity`` and ``-Infinity`` for the special values."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return repr(value)
 
 
 def to_datetime(value: object) -> dt.datetime:

@@ -40,10 +40,13 @@ from botocore.model import ServiceModel, Shape
 
 from redrive.errors import MalformedRequest, ServiceError
 from redrive.wire.shapes import (
+    SPECIAL_FLOATS,
     UTC,
     error_shape,
+    float_text,
     is_query_compatible,
     parse_timestamp,
+    structure_shape_for_error,
     to_datetime,
 )
 
@@ -55,6 +58,7 @@ __all__ = [
     "decode_json_document",
     "dump_structure",
     "dump_value",
+    "encode_json",
     "error_document",
     "error_fields",
     "format_timestamp",
@@ -62,10 +66,7 @@ __all__ = [
     "parse_structure",
     "parse_value",
     "query_error_header",
-    "structure_shape_for_error",
 ]
-
-_SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 
 def _kind(value: object) -> str:
@@ -185,8 +186,8 @@ class _JsonCodec(Codec):
         return _timestamp(value, path)
 
     def parse_float(self, value: object, path: str) -> float:
-        if isinstance(value, str) and value in _SPECIAL_FLOATS:
-            return _SPECIAL_FLOATS[value]
+        if isinstance(value, str) and value in SPECIAL_FLOATS:
+            return SPECIAL_FLOATS[value]
         return super().parse_float(value, path)
 
     def dump_blob(self, value: bytes) -> object:
@@ -197,11 +198,7 @@ class _JsonCodec(Codec):
         return format_timestamp(value, str(fmt))
 
     def dump_float(self, value: float) -> object:
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        return value
+        return value if math.isfinite(value) else float_text(value)
 
 
 class _CborCodec(Codec):
@@ -378,6 +375,11 @@ def decode_json_document(body: bytes) -> object | None:
     return document
 
 
+def encode_json(document: object) -> bytes:
+    """Compact JSON for a response body."""
+    return json.dumps(document, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
 # --- dumping: plain values -> document ---------------------------------------------------
 
 
@@ -508,14 +510,6 @@ _DUMPERS: dict[str, _Dumper] = {
 
 
 # --- errors -----------------------------------------------------------------------------
-
-
-def structure_shape_for_error(service: ServiceModel, shape_name: str) -> Shape | None:
-    """The error shape called ``shape_name``, if the model has one."""
-    for shape in service.error_shapes:
-        if shape.name == shape_name:
-            return shape
-    return None
 
 
 def message_key(shape: Shape | None, codec: Codec) -> str:

@@ -39,7 +39,7 @@ from xml.etree import ElementTree as ET
 from botocore.model import Shape
 
 from redrive.errors import MalformedRequest, ServiceError
-from redrive.wire.shapes import UTC, parse_timestamp, to_datetime
+from redrive.wire.shapes import SPECIAL_FLOATS, UTC, float_text, parse_timestamp, to_datetime
 
 __all__ = [
     "XML_DECLARATION",
@@ -63,7 +63,6 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 _INTEGER_TYPES = frozenset({"integer", "long", "short", "byte"})
 _FLOAT_TYPES = frozenset({"float", "double"})
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#xD;"})
@@ -144,14 +143,6 @@ def format_timestamp(value: object, timestamp_format: str = "iso8601") -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{millis:03d}Z"
 
 
-def _float_text(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return repr(value)
-
-
 def scalar_text(shape: Shape, value: object, path: str = "") -> str:
     """The text of an output scalar. Raises TypeError for a value of the wrong type."""
     kind = shape.type_name
@@ -169,7 +160,7 @@ def scalar_text(shape: Shape, value: object, path: str = "") -> str:
             return str(int(value))
     elif kind in _FLOAT_TYPES:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return _float_text(float(value))
+            return float_text(float(value))
     elif kind == "timestamp":
         fmt = shape.serialization.get("timestampFormat", "iso8601")
         return format_timestamp(value, str(fmt))
@@ -194,8 +185,8 @@ def parse_text(shape: Shape, text: str, where: str) -> Any:
             return int(stripped)
         raise MalformedRequest(f"Expected an integer for {where}, got {text!r}")
     if kind in _FLOAT_TYPES:
-        if stripped in _SPECIAL_FLOATS:
-            return _SPECIAL_FLOATS[stripped]
+        if stripped in SPECIAL_FLOATS:
+            return SPECIAL_FLOATS[stripped]
         if _FLOAT.fullmatch(stripped):
             number = float(stripped)
             if math.isinf(number):
@@ -353,7 +344,7 @@ def _plain_text(value: str | int | float) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return _float_text(value)
+        return float_text(value)
     return str(value)
 
 

@@ -8,7 +8,6 @@ holding the input structure; the response body is the output structure. Errors a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +20,7 @@ from redrive.wire.protocols._jsonvalue import (
     JSON,
     decode_json_document,
     dump_structure,
+    encode_json,
     error_document,
     parse_structure,
     query_error_header,
@@ -43,11 +43,6 @@ def target_operation(request: HttpRequest) -> tuple[str, str] | None:
     if not dot or not prefix or not operation:
         return None
     return prefix, operation
-
-
-def encode_json(document: object) -> bytes:
-    """Compact JSON for a response body."""
-    return json.dumps(document, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
 class JsonProtocol(WireProtocol):

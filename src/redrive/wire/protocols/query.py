@@ -32,7 +32,6 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from redrive.errors import MalformedRequest, ServiceError
 from redrive.wire.http import HttpRequest, HttpResponse
 from redrive.wire.protocols import register
-from redrive.wire.protocols._jsonvalue import structure_shape_for_error
 from redrive.wire.protocols._xml import (
     escape_attribute,
     escape_text,
@@ -41,7 +40,7 @@ from redrive.wire.protocols._xml import (
     write_members,
 )
 from redrive.wire.protocols.base import WireProtocol
-from redrive.wire.shapes import error_shape
+from redrive.wire.shapes import error_shape, structure_shape_for_error
 
 __all__ = ["QueryProtocol", "decode_form", "xml_namespace"]
 

@@ -2,8 +2,9 @@
 
 Everything outside the body is what rest-json does - botocore shares that part of the two
 protocols (``BaseRestSerializer``, ``BaseRestParser``), and so does this module: members with
-a ``location`` (``uri``, ``querystring``, ``header``, ``headers``, ``statusCode``) are handled
-by :class:`~redrive.wire.protocols.rest_json.RestJsonProtocol`, which this class extends.
+a ``location`` (``uri``, ``querystring``, ``header``, ``headers``, ``statusCode``) and a blob
+or string ``payload`` are handled by :class:`~redrive.wire.protocols._rest.RestProtocol`,
+which this class extends, as :class:`~redrive.wire.protocols.rest_json.RestJsonProtocol` does.
 
 The body differs:
 
@@ -32,7 +33,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from redrive.errors import MalformedRequest, ServiceError
 from redrive.wire.http import HttpResponse
 from redrive.wire.protocols import register
-from redrive.wire.protocols._jsonvalue import structure_shape_for_error
+from redrive.wire.protocols._rest import RestProtocol
 from redrive.wire.protocols._xml import (
     XML_DECLARATION,
     escape_text,
@@ -45,8 +46,7 @@ from redrive.wire.protocols._xml import (
     write_members,
     write_value,
 )
-from redrive.wire.protocols.rest_json import RestJsonProtocol
-from redrive.wire.shapes import error_shape
+from redrive.wire.shapes import error_shape, structure_shape_for_error
 
 __all__ = ["RestXmlProtocol"]
 
@@ -61,32 +61,25 @@ def _check_root(root_tag: str, expected: object) -> None:
         )
 
 
-class RestXmlProtocol(RestJsonProtocol):
+class RestXmlProtocol(RestProtocol):
     name = "rest-xml"
     serialization_error_code = "MalformedXML"
 
     # --- request body -------------------------------------------------------------------
 
-    @staticmethod
-    def _parse_body(
-        shape: Shape, body: bytes, body_members: list[str], params: dict[str, Any]
-    ) -> None:
-        payload = shape.serialization.get("payload")
-        try:
-            if payload is not None:
-                member = shape.members[payload]
-                if member.type_name in ("blob", "string"):
-                    RestJsonProtocol._parse_body(shape, body, body_members, params)
-                elif body.strip():
-                    root = parse_document(body)
-                    _check_root(root.tag, member.serialization.get("name"))
-                    params[payload] = read_value(member, root, payload)
-            elif body_members and body.strip():
-                root = parse_document(body)
-                _check_root(root.tag, shape.serialization.get("name"))
-                params.update(read_members(shape, root))
-        except RecursionError as exc:
-            raise MalformedRequest("Request body is nested too deeply") from exc
+    def _parse_payload(self, member: Shape, name: str, body: bytes) -> Any:
+        if not body.strip():
+            return None
+        root = parse_document(body)
+        _check_root(root.tag, member.serialization.get("name"))
+        return read_value(member, root, name)
+
+    def _parse_members(self, shape: Shape, body: bytes, members: list[str]) -> Mapping[str, Any]:
+        if not body.strip():
+            return {}
+        root = parse_document(body)
+        _check_root(root.tag, shape.serialization.get("name"))
+        return read_members(shape, root)
 
     # --- responses ----------------------------------------------------------------------
 
@@ -100,23 +93,16 @@ class RestXmlProtocol(RestJsonProtocol):
         response.headers["x-amz-request-id"] = request_id
         return response
 
-    @staticmethod
-    def _response_body(
-        shape: Shape, output: Mapping[str, Any], body_members: list[str]
-    ) -> tuple[bytes, str | None]:
-        payload = shape.serialization.get("payload")
-        if payload is not None:
-            member = shape.members[payload]
-            value = output.get(payload)
-            if value is None or member.serialization.get("eventstream"):
-                return b"", None
-            if member.type_name in ("blob", "string"):
-                return RestJsonProtocol._response_body(shape, output, body_members)
-            out = [XML_DECLARATION]
-            write_value(out, member, value, str(member.serialization.get("name", payload)))
-            return "".join(out).encode("utf-8"), _XML_CONTENT_TYPE
-        if not body_members:
+    def _payload_body(self, member: Shape, name: str, value: Any) -> tuple[bytes, str | None]:
+        if member.serialization.get("eventstream"):
             return b"", None
+        out = [XML_DECLARATION]
+        write_value(out, member, value, str(member.serialization.get("name", name)))
+        return "".join(out).encode("utf-8"), _XML_CONTENT_TYPE
+
+    def _members_body(
+        self, shape: Shape, output: Mapping[str, Any], members: list[str]
+    ) -> tuple[bytes, str | None]:
         root = str(shape.serialization.get("name") or shape.name)
         out = [XML_DECLARATION, f"<{root}{namespace_attribute(shape)}>"]
         write_members(out, shape, output)
@@ -143,12 +129,7 @@ class RestXmlProtocol(RestJsonProtocol):
             "x-amzn-RequestId": request_id,
             "Content-Type": _XML_CONTENT_TYPE,
         }
-        if shape is not None:
-            for name, value in error.fields.items():
-                member = shape.members.get(name)
-                if value is not None and member is not None:
-                    self._write_headers(member, name, value, headers)
-        headers.update(error.headers)
+        self._write_error_headers(shape, error, headers)
         return HttpResponse(error.status, headers, "".join(out).encode("utf-8"))
 
 
