@@ -10,6 +10,7 @@ own (``AWS_LAMBDA_RUNTIME_API``), plus two redrive extensions described in
 ``redrive.runtime.worker``: the shared clock file and the sleep endpoint.
 """
 
+from redrive.runtime.pool import Runtime
 from redrive.runtime.types import FunctionSpec, Invocation, LogLine, Outcome
 
-__all__ = ["FunctionSpec", "Invocation", "LogLine", "Outcome"]
+__all__ = ["FunctionSpec", "Invocation", "LogLine", "Outcome", "Runtime"]
