@@ -1,0 +1,577 @@
+"""The Lambda service (botocore ``lambda``): function management.
+
+Invocation lives in ``invoke.py`` of this package; this module creates, reads, updates and
+deletes functions, their tags and their reserved concurrency, and answers GetAccountSettings.
+
+Only ``$LATEST`` exists (versions and aliases come later): ``Publish: true`` is refused, and a
+qualifier other than ``$LATEST`` names nothing (404). Changes take effect at once; the answers
+still show AWS's transitional states (Pending, InProgress) and the next read the final ones
+(INV-19, see :mod:`.config`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import itertools
+import json
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Literal
+
+from redrive.runtime.pool import Runtime
+from redrive.runtime.types import FunctionSpec
+from redrive.services._base import Output, Params, Platform, RequestContext, Service, operation
+from redrive.services.lambda_ import (
+    arns,
+    code,
+    concurrency_config,
+    config,
+    errors,
+    invoke,
+    state,
+)
+from redrive.services.lambda_ import constants as c
+from redrive.services.lambda_.arns import FunctionRef
+from redrive.services.lambda_.concurrency import ConcurrencyTracker
+from redrive.services.lambda_.state import Doc
+from redrive.store import Transaction
+
+ChangeKind = Literal["updated", "deleted", "concurrency"]
+
+_REVISIONS = "lambda-revisions"
+_MARKER_TAG = "lf"
+
+
+@dataclass(frozen=True)
+class FunctionChange:
+    """A change the runtime may have to react to (discard environments of the old code).
+
+    ``updated``: code or configuration changed (a new :attr:`FunctionSpec.key`);
+    ``deleted``: the function is gone; ``concurrency``: its reserved concurrency changed.
+    """
+
+    account_id: str
+    region: str
+    function_name: str
+    kind: ChangeKind
+
+
+FunctionListener = Callable[[FunctionChange], None]
+
+
+class LambdaService(Service):
+    """Lambda function management.
+
+    Internal interface for the invoke path and the runtime (no HTTP; call it on the instance
+    from ``platform.service("lambda")``, inside or outside a store transaction):
+
+    * :meth:`function_spec` ``(account_id, region, function_name_or_arn, qualifier)`` ->
+      :class:`~redrive.runtime.types.FunctionSpec`, with the code unpacked on disk; raises the
+      ServiceError Invoke answers for a function or qualifier that does not exist (INV-10:
+      ``Function not found: <arn>:$LATEST``), another region or account, or a qualifier that
+      contradicts the name.
+    * :meth:`reserved_concurrency` ``(account_id, region, name)`` -> ``int | None``.
+    * :meth:`on_function_changed` ``(callback)`` registers ``callback(FunctionChange)``, called
+      after a function's code or configuration changes, after it is deleted, and after its
+      reserved concurrency changes; it returns a function that unregisters the callback. A
+      callback runs inside the operation's transaction: if it raises, the change is undone
+      and the caller gets the error.
+    """
+
+    name = "lambda"
+
+    def __init__(self, platform: Platform) -> None:
+        super().__init__(platform)
+        self._listeners: list[FunctionListener] = []
+        #: execution environments of every function (worker processes)
+        self.runtime = Runtime(platform)
+        #: invocations in flight against the concurrency pools (CONC)
+        self.concurrency = ConcurrencyTracker()
+        #: the 64 hex digits of the "runtime version ARN" INIT_START names (OBS-11)
+        self.runtime_digest = platform.rng.hex("lambda-runtime-version", 64)
+        self.on_function_changed(self._discard_environments)
+
+    # -- life and invocation ---------------------------------------------------------------
+
+    def start(self) -> None:
+        self.runtime.start()
+
+    def stop(self) -> Awaitable[None]:
+        return self.runtime.shutdown()
+
+    def serving(self, access_key_id: str | None) -> AbstractContextManager[object]:
+        """A handler's own AWS call: its environment waits on redrive, it does not compute."""
+        return self.runtime.waiting(access_key_id)
+
+    @operation("Invoke")
+    async def invoke(self, ctx: RequestContext, params: Params) -> Output:
+        return await invoke.invoke(self, ctx, params)
+
+    def _discard_environments(self, change: FunctionChange) -> None:
+        """Warm environments of old code or configuration are never reused."""
+        if change.kind in ("updated", "deleted"):
+            self.runtime.discard(
+                change.function_name, account_id=change.account_id, region=change.region
+            )
+
+    # -- internal interface -----------------------------------------------------------------
+
+    def function_spec(
+        self,
+        account_id: str,
+        region: str,
+        function_name_or_arn: str,
+        qualifier: str | None = None,
+    ) -> FunctionSpec:
+        """What an execution environment needs to run the function (see the class doc)."""
+        ref = arns.resolve(
+            function_name_or_arn,
+            account_id=account_id,
+            region=region,
+            qualifier=qualifier,
+            action="InvokeFunction",
+        )
+        version = ref.qualifier if ref.qualifier is not None else c.LATEST
+        code_root = self.platform.work_dir / "code"
+        with self.store.transaction() as txn:
+            doc = state.get_function(txn, account_id, region, ref.name)
+            if doc is None or version != c.LATEST:
+                raise errors.function_not_found(
+                    arns.function_arn(account_id, region, ref.name, version)
+                )
+            code_dir = code_root / doc["CodeSha256Hex"]
+            if not code_dir.is_dir():
+                stored = state.get_code(txn, account_id, region, ref.name, c.LATEST)
+                if stored is None:  # a function is never stored without its code
+                    raise RuntimeError(f"the code of function {ref.name} is missing")
+                code_dir = code.unpack(stored[1], stored[0], code_root)
+        return FunctionSpec(
+            function_name=doc["FunctionName"],
+            version=c.LATEST,
+            function_arn=arns.function_arn(account_id, region, doc["FunctionName"]),
+            region=region,
+            account_id=account_id,
+            runtime=doc["Runtime"],
+            handler=doc["Handler"],
+            code_dir=code_dir,
+            code_sha256=doc["CodeSha256Hex"],
+            revision=doc["ConfigRevision"],
+            memory_mb=doc["MemorySize"],
+            timeout_s=doc["Timeout"],
+            environment=dict(doc.get("Environment") or {}),
+            log_group=doc["LogGroup"],
+        )
+
+    def reserved_concurrency(self, account_id: str, region: str, name: str) -> int | None:
+        """The function's reserved concurrency, or None when it has none (CONC-6)."""
+        with self.store.transaction() as txn:
+            return state.get_reserved(txn, account_id, region, name)
+
+    def unreserved_concurrency(self, account_id: str, region: str) -> int:
+        """The size of the unreserved pool: the account limit minus all reservations (CONC-3)."""
+        with self.store.transaction() as txn:
+            reserved = state.reserved_by_function(txn, account_id, region)
+        return concurrency_config.unreserved(self.platform.account_concurrency, reserved)
+
+    def on_function_changed(self, callback: FunctionListener) -> Callable[[], None]:
+        """Call ``callback`` on every :class:`FunctionChange`; returns the unsubscriber."""
+        self._listeners.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
+
+        return unsubscribe
+
+    def _notify(self, ctx: RequestContext, name: str, kind: ChangeKind) -> None:
+        change = FunctionChange(ctx.account_id, ctx.region, name, kind)
+        for listener in list(self._listeners):
+            listener(change)
+
+    # -- functions ----------------------------------------------------------------------------
+
+    @operation("CreateFunction")
+    def create_function(self, ctx: RequestContext, params: Params) -> Output:
+        name = self._name_to_create(ctx, params["FunctionName"])
+        if params.get("Publish"):
+            raise errors.not_supported("publishing versions (Publish: true)")
+        if params.get("PublishTo"):
+            raise errors.not_supported("PublishTo")
+        if params.get("PackageType", "Zip") != "Zip":
+            raise errors.not_supported("PackageType Image (container images)")
+        zip_file = self._zip_file(params["Code"])
+        config.check_unsupported(params)
+        if not params.get("Runtime") or not params.get("Handler"):
+            raise errors.runtime_and_handler_required()
+        config.check_runtime(params["Runtime"])
+        config.check_snapstart(params, params["Runtime"])
+        config.check_limits(params)
+        if params.get("Environment") is not None:
+            config.environment_of(params)
+        if len(params.get("Tags") or {}) > c.MAX_TAGS:
+            raise errors.too_many_tags()
+        info = code.inspect(zip_file)
+        with self.store.transaction() as txn:
+            if state.get_function(txn, ctx.account_id, ctx.region, name) is not None:
+                raise errors.function_exists(name)
+            doc = config.new_function(
+                params,
+                name,
+                info,
+                now_ms=self.platform.now_ms(),
+                revision=self._revision(),
+                config_revision=self._revision(),
+            )
+            state.put_function(txn, ctx.account_id, ctx.region, doc)
+            state.put_code(txn, ctx.account_id, ctx.region, name, info=info, data=zip_file)
+        return config.create_view(doc, ctx.account_id, ctx.region, revision=self._revision())
+
+    @operation("GetFunction")
+    def get_function(self, ctx: RequestContext, params: Params) -> Output:
+        with self.store.transaction() as txn:
+            ref, doc = self._lookup_for_read(txn, ctx, params)
+            output: Output = {
+                "Configuration": config.read_view(
+                    doc, ctx.account_id, ctx.region, qualified_arn=ref.qualifier is not None
+                ),
+                "Code": {
+                    "RepositoryType": "S3",
+                    "Location": c.CODE_LOCATION_TEMPLATE.format(
+                        account=ctx.account_id,
+                        region=ctx.region,
+                        function=doc["FunctionName"],
+                        sha256=doc["CodeSha256Hex"],
+                    ),
+                },
+            }
+            if doc["Tags"]:
+                output["Tags"] = dict(doc["Tags"])
+            reserved = state.get_reserved(txn, ctx.account_id, ctx.region, ref.name)
+            if reserved is not None:
+                output["Concurrency"] = {"ReservedConcurrentExecutions": reserved}
+        return output
+
+    @operation("GetFunctionConfiguration")
+    def get_function_configuration(self, ctx: RequestContext, params: Params) -> Output:
+        with self.store.transaction() as txn:
+            ref, doc = self._lookup_for_read(txn, ctx, params)
+        return config.read_view(
+            doc, ctx.account_id, ctx.region, qualified_arn=ref.qualifier is not None
+        )
+
+    @operation("ListFunctions")
+    def list_functions(self, ctx: RequestContext, params: Params) -> Output:
+        if params.get("MasterRegion"):
+            # Lambda@Edge replicas of functions mastered elsewhere: redrive has none
+            return {"Functions": []}
+        after = self._marker(params.get("Marker"))
+        limit = int(params.get("MaxItems", c.DEFAULT_LIST_MAX_ITEMS))
+        all_versions = params.get("FunctionVersion") == "ALL"
+        with self.store.transaction() as txn:
+            found = list(
+                itertools.islice(
+                    state.iter_functions(txn, ctx.account_id, ctx.region, after=after), limit + 1
+                )
+            )
+        output: Output = {
+            "Functions": [
+                config.configuration(doc, ctx.account_id, ctx.region, qualified_arn=all_versions)
+                for doc in found[:limit]
+            ]
+        }
+        if len(found) > limit:
+            output["NextMarker"] = _page_marker(found[limit - 1]["FunctionName"])
+        return output
+
+    @operation("UpdateFunctionCode")
+    def update_function_code(self, ctx: RequestContext, params: Params) -> Output:
+        with self.store.transaction() as txn:
+            ref, doc = self._lookup_latest(txn, ctx, params["FunctionName"], "UpdateFunctionCode")
+            self._check_revision(doc, params)
+            if params.get("Publish"):
+                raise errors.not_supported("publishing versions (Publish: true)")
+            if params.get("PublishTo"):
+                raise errors.not_supported("PublishTo")
+            if params.get("ImageUri"):
+                raise errors.image_uri_on_zip_function()
+            zip_file = self._zip_file(params)
+            info = code.inspect(zip_file)
+            config.set_code(doc, info)
+            if params.get("Architectures"):
+                doc["Architectures"] = list(params["Architectures"])
+            if params.get("DryRun"):
+                # [inferred] validated, nothing stored or announced: the answer shows the code
+                # it would deploy, under the current RevisionId
+                return config.update_view(
+                    doc, ctx.account_id, ctx.region, revision=doc["RevisionId"]
+                )
+            self._touch(doc)
+            state.put_function(txn, ctx.account_id, ctx.region, doc)
+            state.put_code(txn, ctx.account_id, ctx.region, ref.name, info=info, data=zip_file)
+            self._notify(ctx, ref.name, "updated")
+        return config.update_view(doc, ctx.account_id, ctx.region, revision=self._revision())
+
+    @operation("UpdateFunctionConfiguration")
+    def update_function_configuration(self, ctx: RequestContext, params: Params) -> Output:
+        with self.store.transaction() as txn:
+            ref, doc = self._lookup_latest(
+                txn, ctx, params["FunctionName"], "UpdateFunctionConfiguration"
+            )
+            self._check_revision(doc, params)
+            config.check_unsupported(params)
+            if "Runtime" in params:
+                config.check_runtime(params["Runtime"])
+            config.check_snapstart(params, str(params.get("Runtime", doc["Runtime"])))
+            config.check_limits(params)
+            config.apply_configuration(doc, params)
+            self._touch(doc)
+            state.put_function(txn, ctx.account_id, ctx.region, doc)
+            self._notify(ctx, ref.name, "updated")
+        return config.update_view(doc, ctx.account_id, ctx.region, revision=self._revision())
+
+    @operation("DeleteFunction")
+    def delete_function(self, ctx: RequestContext, params: Params) -> Output:
+        ref = arns.resolve(
+            params["FunctionName"],
+            account_id=ctx.account_id,
+            region=ctx.region,
+            qualifier=params.get("Qualifier"),
+            action="DeleteFunction",
+        )
+        with self.store.transaction() as txn:
+            if state.get_function(txn, ctx.account_id, ctx.region, ref.name) is None:
+                # recorded: unqualified ARN even when a qualifier was given
+                raise errors.function_not_found(
+                    arns.function_arn(ctx.account_id, ctx.region, ref.name)
+                )
+            if ref.qualifier == c.LATEST:
+                raise errors.latest_cannot_be_deleted()
+            if ref.qualifier is not None:
+                # versions and aliases do not exist yet, so no qualifier names one
+                raise errors.function_not_found(
+                    arns.function_arn(ctx.account_id, ctx.region, ref.name, ref.qualifier)
+                )
+            state.delete_function(txn, ctx.account_id, ctx.region, ref.name)
+            self._notify(ctx, ref.name, "deleted")
+        return {"StatusCode": 204}  # recorded: 204, empty body
+
+    # -- tags -----------------------------------------------------------------------------------
+
+    @operation("TagResource")
+    def tag_resource(self, ctx: RequestContext, params: Params) -> Output:
+        with self.store.transaction() as txn:
+            doc = self._tagged_function(txn, ctx, params["Resource"], "TagResource")
+            if not params["Tags"]:
+                raise errors.tags_empty()
+            tags = {**doc["Tags"], **params["Tags"]}
+            if len(tags) > c.MAX_TAGS:
+                raise errors.too_many_tags()
+            doc["Tags"] = tags
+            doc["RevisionId"] = self._revision()
+            state.put_function(txn, ctx.account_id, ctx.region, doc)
+        return {}
+
+    @operation("UntagResource")
+    def untag_resource(self, ctx: RequestContext, params: Params) -> Output:
+        with self.store.transaction() as txn:
+            doc = self._tagged_function(txn, ctx, params["Resource"], "UntagResource")
+            for key in params["TagKeys"]:
+                doc["Tags"].pop(key, None)
+            doc["RevisionId"] = self._revision()
+            state.put_function(txn, ctx.account_id, ctx.region, doc)
+        return {}
+
+    @operation("ListTags")
+    def list_tags(self, ctx: RequestContext, params: Params) -> Output:
+        with self.store.transaction() as txn:
+            doc = self._tagged_function(txn, ctx, params["Resource"], "ListTags")
+        return {"Tags": dict(doc["Tags"])}
+
+    # -- concurrency ----------------------------------------------------------------------------
+
+    @operation("PutFunctionConcurrency")
+    def put_function_concurrency(self, ctx: RequestContext, params: Params) -> Output:
+        value = int(params["ReservedConcurrentExecutions"])
+        with self.store.transaction() as txn:
+            name = self._unqualified_function(txn, ctx, params, "PutFunctionConcurrency")
+            reserved = state.reserved_by_function(txn, ctx.account_id, ctx.region)
+            concurrency_config.check_reservation(
+                self.platform.account_concurrency, reserved, name, value
+            )
+            state.put_reserved(txn, ctx.account_id, ctx.region, name, value)
+            self._notify(ctx, name, "concurrency")
+        return {"ReservedConcurrentExecutions": value}
+
+    @operation("GetFunctionConcurrency")
+    def get_function_concurrency(self, ctx: RequestContext, params: Params) -> Output:
+        with self.store.transaction() as txn:
+            name = self._unqualified_function(txn, ctx, params, "GetFunctionConcurrency")
+            value = state.get_reserved(txn, ctx.account_id, ctx.region, name)
+        return {} if value is None else {"ReservedConcurrentExecutions": value}
+
+    @operation("DeleteFunctionConcurrency")
+    def delete_function_concurrency(self, ctx: RequestContext, params: Params) -> Output:
+        with self.store.transaction() as txn:
+            name = self._unqualified_function(txn, ctx, params, "DeleteFunctionConcurrency")
+            state.delete_reserved(txn, ctx.account_id, ctx.region, name)
+            self._notify(ctx, name, "concurrency")
+        return {}
+
+    @operation("GetAccountSettings")
+    def get_account_settings(self, ctx: RequestContext, params: Params) -> Output:
+        with self.store.transaction() as txn:
+            reserved = state.reserved_by_function(txn, ctx.account_id, ctx.region)
+            count = 0
+            total = 0
+            for doc in state.iter_functions(txn, ctx.account_id, ctx.region):
+                count += 1
+                total += int(doc["CodeSize"])
+        return concurrency_config.account_settings(
+            self.platform.account_concurrency,
+            reserved,
+            function_count=count,
+            total_code_size=total,
+        )
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _revision(self) -> str:
+        return self.platform.rng.uuid4(_REVISIONS)
+
+    def _touch(self, doc: Doc) -> None:
+        """Code or configuration changed: new LastModified and revisions."""
+        doc["LastModifiedMs"] = self.platform.now_ms()
+        doc["RevisionId"] = self._revision()
+        doc["ConfigRevision"] = self._revision()
+
+    def _name_to_create(self, ctx: RequestContext, function_name: str) -> str:
+        ref = arns.resolve(
+            function_name, account_id=ctx.account_id, region=ctx.region, action="CreateFunction"
+        )
+        if ref.qualified_name:
+            raise errors.invalid_parameter(
+                f"redrive refuses a qualifier in CreateFunction's FunctionName "
+                f"({function_name!r}): name the function without ':<qualifier>'."
+            )
+        if len(ref.name) > c.MAX_FUNCTION_NAME_LENGTH:
+            raise errors.function_name_too_long(
+                function_name if ref.is_bare_name else ref.name, c.MAX_FUNCTION_NAME_LENGTH
+            )
+        return ref.name
+
+    @staticmethod
+    def _zip_file(code_params: Params) -> bytes:
+        """``ZipFile`` of a Code structure (or of UpdateFunctionCode's request)."""
+        if code_params.get("S3Bucket") or code_params.get("S3Key"):
+            raise errors.not_supported("code from S3 (S3Bucket, S3Key); send ZipFile")
+        if code_params.get("ImageUri"):
+            raise errors.not_supported("container images (ImageUri)")
+        if code_params.get("SourceKMSKeyArn"):
+            raise errors.not_supported("SourceKMSKeyArn")
+        zip_file = code_params.get("ZipFile")
+        if not zip_file:
+            raise errors.invalid_parameter(
+                "redrive needs the deployment package as ZipFile (a zip archive in the request)."
+            )
+        return bytes(zip_file)
+
+    def _lookup_for_read(
+        self, txn: Transaction, ctx: RequestContext, params: Params
+    ) -> tuple[FunctionRef, Doc]:
+        """GetFunction/GetFunctionConfiguration: the function, or 404 naming what was asked."""
+        ref = arns.resolve(
+            params["FunctionName"],
+            account_id=ctx.account_id,
+            region=ctx.region,
+            qualifier=params.get("Qualifier"),
+            action=ctx.operation or "GetFunction",
+        )
+        doc = state.get_function(txn, ctx.account_id, ctx.region, ref.name)
+        if doc is None or ref.qualifier not in (None, c.LATEST):
+            raise errors.function_not_found(
+                arns.function_arn(ctx.account_id, ctx.region, ref.name, ref.qualifier)
+            )
+        return ref, doc
+
+    def _lookup_latest(
+        self, txn: Transaction, ctx: RequestContext, function_name: str, action: str
+    ) -> tuple[FunctionRef, Doc]:
+        """Update operations: ``$LATEST`` of the function, or 404."""
+        ref = arns.resolve(
+            function_name, account_id=ctx.account_id, region=ctx.region, action=action
+        )
+        doc = state.get_function(txn, ctx.account_id, ctx.region, ref.name)
+        if doc is None:
+            raise errors.function_not_found(arns.function_arn(ctx.account_id, ctx.region, ref.name))
+        if ref.qualifier not in (None, c.LATEST):
+            # [inferred] only $LATEST can change; no version or alias exists yet
+            raise errors.function_not_found(
+                arns.function_arn(ctx.account_id, ctx.region, ref.name, ref.qualifier)
+            )
+        return ref, doc
+
+    @staticmethod
+    def _check_revision(doc: Doc, params: Params) -> None:
+        revision = params.get("RevisionId")
+        if revision is not None and revision != doc["RevisionId"]:
+            raise errors.precondition_failed()
+
+    def _tagged_function(
+        self, txn: Transaction, ctx: RequestContext, resource: str, action: str
+    ) -> Doc:
+        ref = arns.resolve(resource, account_id=ctx.account_id, region=ctx.region, action=action)
+        if ref.qualified_name:
+            raise errors.tags_on_qualified_arn()
+        doc = state.get_function(txn, ctx.account_id, ctx.region, ref.name)
+        if doc is None:
+            raise errors.function_not_found(arns.function_arn(ctx.account_id, ctx.region, ref.name))
+        return doc
+
+    def _unqualified_function(
+        self, txn: Transaction, ctx: RequestContext, params: Params, action: str
+    ) -> str:
+        """The concurrency operations: an unqualified, existing function (CONC-5)."""
+        ref = arns.resolve(
+            params["FunctionName"], account_id=ctx.account_id, region=ctx.region, action=action
+        )
+        if ref.qualifier is not None:
+            raise errors.concurrency_on_qualified_name()
+        if state.get_function(txn, ctx.account_id, ctx.region, ref.name) is None:
+            # recorded: PutFunctionConcurrency names $LATEST, GetFunctionConcurrency does not
+            qualifier = c.LATEST if action == "PutFunctionConcurrency" else None
+            raise errors.function_not_found(
+                arns.function_arn(ctx.account_id, ctx.region, ref.name, qualifier)
+            )
+        return ref.name
+
+    @staticmethod
+    def _marker(marker: str | None) -> str | None:
+        if marker is None:
+            return None
+        name = _parse_page_marker(marker)
+        if name is None:
+            raise errors.invalid_marker(marker)
+        return name
+
+
+def _page_marker(name: str) -> str:
+    """ListFunctions' NextMarker: opaque, names the last function of the page."""
+    raw = json.dumps([_MARKER_TAG, name], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _parse_page_marker(marker: str) -> str | None:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(marker + "=" * (-len(marker) % 4)))
+    except (binascii.Error, ValueError):
+        return None
+    if (
+        not isinstance(data, list)
+        or len(data) != 2
+        or data[0] != _MARKER_TAG
+        or not isinstance(data[1], str)
+    ):
+        return None
+    return data[1]
