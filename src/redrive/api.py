@@ -66,6 +66,7 @@ class Cloud:
         engine = Engine(**self._settings)
         sock = bind(self._host, self._port)
         self.host, self.port = sock.getsockname()[:2]
+        engine.platform.endpoint_url = self.endpoint_url
         server = make_server(engine)
         loop = asyncio.new_event_loop()
 
@@ -92,7 +93,7 @@ class Cloud:
         """Stop serving, stop background work and close the store."""
         if self._thread is None:
             return
-        self._server.should_exit = True
+        self._server.request_exit()
         self._thread.join(30)
         self._thread = None
 
@@ -135,6 +136,13 @@ class Cloud:
     def advance(self, seconds: float) -> float:
         """Run all work due within ``seconds`` of emulated time (virtual clock only)."""
         return self._call(self.engine.advance(seconds))
+
+    def ledger(self, function: str | None = None) -> list[dict[str, Any]]:
+        """Every invocation attempt (of ``function``, or all), oldest first."""
+        return self._call(self._ledger(function))
+
+    async def _ledger(self, function: str | None) -> list[dict[str, Any]]:
+        return self.engine.ledger(function)
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
         if self._loop is None or self._thread is None:

@@ -82,10 +82,12 @@ def serve(args: argparse.Namespace) -> int:
         engine.platform.store.close()
         raise RedriveError(f"cannot listen on {args.host}:{args.port}: {exc}") from exc
     host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    engine.platform.endpoint_url = f"http://{shown}:{port}"
     clock = engine.platform.clock
     scale = f" x{clock.scale:g}" if clock.mode == "wall" else ""
     print(
-        f"redrive listening on http://{host}:{port} "
+        f"redrive listening on {engine.platform.endpoint_url} "
         f"(clock {clock.mode}{scale}, seed {args.seed}, "
         f"data {engine.platform.store.location})",
         flush=True,

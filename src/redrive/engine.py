@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import shutil
 import tempfile
@@ -35,9 +36,10 @@ def make_store(data_dir: str | Path | None) -> Store:
 def service_classes() -> list[type[Service]]:
     """Every service redrive implements."""
     from redrive.services.cloudwatch.service import CloudWatchService
+    from redrive.services.lambda_.service import LambdaService
     from redrive.services.logs.service import LogsService
 
-    return [LogsService, CloudWatchService]
+    return [LogsService, CloudWatchService, LambdaService]
 
 
 class Engine:
@@ -94,7 +96,9 @@ class Engine:
         """Stop background work, then flush and close the store."""
         try:
             for service in self.platform.services.values():
-                service.stop()
+                stopping = service.stop()
+                if stopping is not None:
+                    await stopping
             await self.platform.scheduler.stop()
             self.save_clock()
         finally:
@@ -144,13 +148,23 @@ class Engine:
             operation=call.operation,
             access_key_id=call.access_key_id,
         )
-        if inspect.iscoroutinefunction(func):
-            result: Mapping[str, Any] = await func(ctx, call.params)
-            return result
-        with self.platform.store.transaction():
-            output = func(ctx, call.params)
+        with contextlib.ExitStack() as serving:
+            for service in self.platform.services.values():
+                serving.enter_context(service.serving(call.access_key_id))
+            if inspect.iscoroutinefunction(func):
+                result: Mapping[str, Any] = await func(ctx, call.params)
+                return result
+            with self.platform.store.transaction():
+                output = func(ctx, call.params)
         assert isinstance(output, Mapping)
         return output
+
+    def ledger(self, function: str | None = None) -> list[dict[str, Any]]:
+        """The attempt ledger (DESIGN.md, Observability), oldest attempt first."""
+        from redrive.services.lambda_ import ledger
+
+        with self.platform.store.transaction() as txn:
+            return list(ledger.entries(txn, self.platform.account_id, function=function))
 
     def new_request_id(self) -> str:
         return self.platform.rng.uuid4("request-ids")

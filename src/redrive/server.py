@@ -6,10 +6,13 @@ A plain ASGI application served by uvicorn. Control API (DESIGN.md, Contracts):
 * ``GET /_redrive/clock`` -> ``{"now": <epoch s>, "mode": "wall"|"virtual", "scale": K}``
 * ``POST /_redrive/clock/advance`` ``{"seconds": S}`` -> ``{"now": ...}``; 400 under the
   wall clock
+* ``GET /_redrive/ledger[?function=NAME]`` -> ``{"attempts": [...]}``, the attempt ledger
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -84,9 +87,20 @@ class App:
             return _json(200, {"now": clock.now(), "mode": clock.mode, "scale": clock.scale})
         if route == ("POST", "/_redrive/clock/advance"):
             return await self._advance(request)
+        if route == ("GET", "/_redrive/ledger"):
+            return self._ledger(request)
         return _control_error(
             404, "NotFound", f"no control endpoint {request.method} {request.path}"
         )
+
+    def _ledger(self, request: HttpRequest) -> HttpResponse:
+        params = dict(request.query_params())
+        unknown = sorted(set(params) - {"function"})
+        if unknown:
+            return _control_error(
+                400, "BadRequest", f"unknown ledger filter(s) {unknown}; known: function"
+            )
+        return _json(200, {"attempts": self.engine.ledger(function=params.get("function"))})
 
     async def _advance(self, request: HttpRequest) -> HttpResponse:
         try:
@@ -169,8 +183,29 @@ class _Server(uvicorn.Server):
         super().handle_exit(sig, frame)
         self._captured_signals.clear()
 
+    async def main_loop(self) -> None:
+        # uvicorn's own loop looks at should_exit every 0.1 s; this one also wakes at once
+        # when request_exit() is called, so an in-process Cloud closes without waiting.
+        self._wake = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+            should_exit = await self.on_tick(counter)
 
-def make_server(engine: Engine) -> uvicorn.Server:
+    def request_exit(self) -> None:
+        """Stop serving; safe to call from any thread."""
+        self.should_exit = True
+        loop = getattr(self, "_loop", None)
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(self._wake.set)
+
+
+def make_server(engine: Engine) -> _Server:
     config = uvicorn.Config(
         App(engine),
         lifespan="on",

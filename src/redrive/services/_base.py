@@ -17,6 +17,7 @@ up with :meth:`Platform.service`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -106,5 +107,14 @@ class Service:
     def start(self) -> None:
         """Called once the store is open and the scheduler runs: resume background work."""
 
-    def stop(self) -> None:
-        """Called before the store closes."""
+    def serving(self, access_key_id: str | None) -> AbstractContextManager[object]:
+        """Entered around every AWS request the engine serves, with the caller's access key.
+
+        The Lambda service uses it to know that a handler whose own boto3 call is being
+        served is waiting on redrive, not computing (DESIGN.md, Time).
+        """
+        return nullcontext()
+
+    def stop(self) -> Awaitable[None] | None:
+        """Called before the store closes; may return an awaitable (e.g. to stop workers)."""
+        return None
