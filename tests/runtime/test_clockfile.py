@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from redrive.runtime.clockfile import (
     ClockFileError,
     default_directory,
     emulated_now,
+    pack_record,
     read_file,
     read_motion,
 )
@@ -35,12 +37,13 @@ class FakeReal:
         return self.t
 
 
-def test_the_file_is_32_bytes_of_seq_and_the_clocks_motion(tmp_path: Path) -> None:
+def test_the_file_is_40_bytes_of_seq_the_clocks_motion_and_its_check(tmp_path: Path) -> None:
     clock = VirtualClock(start=T0)
     with ClockFile(tmp_path / "clock", clock) as cf:
         raw = (tmp_path / "clock").read_bytes()
-        assert len(raw) == SIZE == 32
-        seq, base, real_base, rate = LAYOUT.unpack(raw)
+        assert len(raw) == SIZE == 40
+        seq, base, real_base, rate, check = LAYOUT.unpack(raw)
+        assert check == zlib.crc32(raw[8:32])
         assert (base, real_base, rate) == clock.motion() == (T0, 0.0, 0.0)
         assert seq == cf.seq and seq % 2 == 0
         assert read_file(cf.path) == (seq, T0, 0.0, 0.0)
@@ -119,20 +122,20 @@ def test_the_worker_reader_never_goes_backwards(tmp_path: Path) -> None:
 
 def test_an_odd_sequence_number_means_a_write_in_progress(tmp_path: Path) -> None:
     path = tmp_path / "clock"
-    path.write_bytes(LAYOUT.pack(7, T0, 0.0, 0.0))
+    path.write_bytes(pack_record(7, T0, 0.0, 0.0))
     with pytest.raises(ClockFileError, match="never completed"):
         read_motion(path.read_bytes(), patience=0.05)
     reader = ClockReader(str(path))
     reader.patience = 0.05
     with pytest.raises(RuntimeError, match="stuck mid-write"):
         reader.now()
-    path.write_bytes(LAYOUT.pack(8, T0, 0.0, 0.0))
+    path.write_bytes(pack_record(8, T0, 0.0, 0.0))
     assert reader.now() == T0
     assert read_motion(path.read_bytes()) == (8, T0, 0.0, 0.0)
 
 
 def test_a_short_file_is_refused() -> None:
-    with pytest.raises(ClockFileError, match="expected 32"):
+    with pytest.raises(ClockFileError, match="expected 40"):
         read_motion(b"\0" * 16)
 
 
@@ -155,7 +158,7 @@ sys.stdin.read()
 def test_readers_never_see_a_torn_write_from_another_process(tmp_path: Path) -> None:
     path = tmp_path / "clock"
     writer = subprocess.Popen(
-        [sys.executable, "-c", _HAMMER, str(path), "0.4"],
+        [sys.executable, "-c", _HAMMER, str(path), "1.0"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -166,7 +169,7 @@ def test_readers_never_see_a_torn_write_from_another_process(tmp_path: Path) -> 
         m = mmap.mmap(fd, SIZE, access=mmap.ACCESS_READ)
         os.close(fd)
         checked = 0
-        end = time.monotonic() + 0.3
+        end = time.monotonic() + 0.8  # inside the writer's 1.0 s of writing
         while time.monotonic() < end:
             base, real_base, rate = reader.motion()
             assert (real_base, rate) == (2 * base, 3 * base)
@@ -176,7 +179,9 @@ def test_readers_never_see_a_torn_write_from_another_process(tmp_path: Path) -> 
             checked += 1
         m.close()
         writes = int(writer.stdout.readline())
-        assert writes > 1000 and checked > 1000
+        # Enough overlap to mean something even on a loaded 2-core machine (unloaded, both
+        # counts are in the hundreds of thousands).
+        assert writes > 100 and checked > 100
     finally:
         writer.kill()
         writer.communicate()

@@ -1,6 +1,7 @@
 """The shared clock file: how worker processes follow the emulated clock without asking.
 
-A clock file is exactly :data:`SIZE` (32) bytes, the little-endian struct ``"<Qddd"``:
+A clock file is exactly :data:`SIZE` (40) bytes, the native struct ``"QdddQ"`` (on the
+little-endian 64-bit machines redrive runs on, the same bytes as ``"<QdddQ"``):
 
 ====== ======== ====================================================================
 offset type     meaning
@@ -11,6 +12,7 @@ offset type     meaning
                 them in any process on the machine
 24     float64  ``rate``: emulated seconds per real second (0 while a virtual clock
                 stands still)
+32     uint64   ``check``: ``zlib.crc32`` of bytes 8-31 (the three floats)
 ====== ======== ====================================================================
 
 Emulated now = ``base + rate * (time.monotonic() - real_base)``. This is exactly
@@ -18,10 +20,13 @@ Emulated now = ``base + rate * (time.monotonic() - real_base)``. This is exactly
 real-time source (the default).
 
 The writer (:class:`ClockFile`, one per engine or per environment) sets ``seq`` to the next odd
-value, writes the three floats, then sets ``seq`` to the next even value. A reader maps the file
-read-only, reads ``seq`` (retrying while it is odd), reads the floats, re-reads ``seq`` and
-retries if it changed (:func:`read_motion`). The worker keeps its own stdlib-only copy of the
-reader in ``worker/_redrive_timeshim.py``; a test checks that both agree.
+value, writes the three floats and their check, then sets ``seq`` to the next even value. A
+reader maps the file read-only, reads ``seq`` (retrying while it is odd), copies the floats and
+the check, re-reads ``seq``, and retries if it changed or the check does not match
+(:func:`read_motion`). The check makes a torn record detectable whatever the memory ordering
+between processes: without it a reader under load was seen to accept a record half-written.
+The worker keeps its own stdlib-only copy of the reader in ``worker/_redrive_timeshim.py``; a
+test checks that both agree.
 """
 
 from __future__ import annotations
@@ -32,16 +37,29 @@ import struct
 import tempfile
 import threading
 import time
+import zlib
 from pathlib import Path
 
 from redrive.kernel.clock import Clock
 
+# Native formats ("@", no prefix), not "<": CPython packs and unpacks standard-size ("<", "=")
+# integers one byte at a time, so a reader could see a torn sequence number while the writer
+# carries into its next byte, and the seqlock would accept a torn record. Native formats copy
+# each 8-byte field with one memcpy (one aligned 8-byte move on x86-64). On the little-endian
+# 64-bit machines redrive runs on, the layout is the same as "<Qddd".
 #: the whole record
-LAYOUT = struct.Struct("<Qddd")
-SIZE = LAYOUT.size  # 32
-_SEQ = struct.Struct("<Q")
-_MOTION = struct.Struct("<ddd")
+LAYOUT = struct.Struct("QdddQ")
+SIZE = LAYOUT.size  # 40
+_SEQ = struct.Struct("Q")
+_MOTION = struct.Struct("ddd")
 _MOTION_OFFSET = _SEQ.size
+_CHECK_OFFSET = _MOTION_OFFSET + _MOTION.size
+
+
+def pack_record(seq: int, base: float, real_base: float, rate: float) -> bytes:
+    """A whole clock-file record (for writing a file at once, and for tests)."""
+    floats = _MOTION.pack(base, real_base, rate)
+    return _SEQ.pack(seq) + floats + _SEQ.pack(zlib.crc32(floats))
 #: environment variable that names the clock file in a worker's environment
 ENV_VAR = "REDRIVE_CLOCK_FILE"
 
@@ -77,9 +95,11 @@ def read_motion(
     while True:
         (seq,) = _SEQ.unpack_from(buffer, 0)
         if not seq & 1:
-            base, real_base, rate = _MOTION.unpack_from(buffer, _MOTION_OFFSET)
+            floats = bytes(buffer[_MOTION_OFFSET:_CHECK_OFFSET])
+            (check,) = _SEQ.unpack_from(buffer, _CHECK_OFFSET)
             (again,) = _SEQ.unpack_from(buffer, 0)
-            if again == seq:
+            if again == seq and zlib.crc32(floats) == check:
+                base, real_base, rate = _MOTION.unpack(floats)
                 return seq, base, real_base, rate
         if deadline is None:
             deadline = time.monotonic() + patience
@@ -148,8 +168,10 @@ class ClockFile:
             if self._closed:
                 return
             seq = self._seq
+            floats = _MOTION.pack(base, real_base, rate)
             _SEQ.pack_into(self._map, 0, seq + 1)
-            _MOTION.pack_into(self._map, _MOTION_OFFSET, base, real_base, rate)
+            self._map[_MOTION_OFFSET:_CHECK_OFFSET] = floats
+            _SEQ.pack_into(self._map, _CHECK_OFFSET, zlib.crc32(floats))
             _SEQ.pack_into(self._map, 0, seq + 2)
             self._seq = seq + 2
 

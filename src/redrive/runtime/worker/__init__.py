@@ -21,8 +21,8 @@ variables plus ``REDRIVE_CLOCK_FILE``.
 
 redrive's extensions to the Lambda Runtime API:
 
-1. **Clock file.** ``REDRIVE_CLOCK_FILE`` names a 32-byte file, little-endian ``"<Qddd"``:
-   ``seq, base, real_base, rate`` under a seqlock; emulated now =
+1. **Clock file.** ``REDRIVE_CLOCK_FILE`` names a 40-byte file, native ``"QdddQ"``:
+   ``seq, base, real_base, rate, crc32(floats)`` under a seqlock; emulated now =
    ``base + rate * (time.monotonic() - real_base)``. Written by
    :class:`redrive.runtime.clockfile.ClockFile`; read by ``_redrive_timeshim.ClockReader``.
 2. **Sleep endpoint.** ``POST /2018-06-01/runtime/redrive/sleep`` with body

@@ -52,6 +52,7 @@ import os
 import struct
 import sys
 import time
+import zlib
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -71,9 +72,14 @@ ENV_SHIM_PID = "_REDRIVE_SHIM_PID"
 ENV_MONOTONIC_ORIGIN = "_REDRIVE_MONOTONIC_ORIGIN"
 SLEEP_PATH = "/2018-06-01/runtime/redrive/sleep"
 
-_SEQ = struct.Struct("<Q")
-_MOTION = struct.Struct("<ddd")
-_SIZE = 32
+# Native formats ("@", no prefix), not "<": CPython packs and unpacks standard-size ("<", "=")
+# integers one byte at a time, so a reader could see a torn sequence number while the writer
+# carries into its next byte, and the seqlock would accept a torn record. Native formats copy
+# each 8-byte field with one memcpy (one aligned 8-byte move on x86-64). On the little-endian
+# 64-bit machines redrive runs on, the layout is the same as "<Qddd".
+_SEQ = struct.Struct("Q")
+_MOTION = struct.Struct("ddd")
+_SIZE = 40  # seq, three floats, crc32 of the floats (see redrive/runtime/clockfile.py)
 
 # The real functions, captured before anything is patched.
 _real_time = time.time
@@ -111,10 +117,12 @@ class ClockReader:
         while True:
             (seq,) = _SEQ.unpack_from(m, 0)
             if not seq & 1:
-                base, real_base, rate = _MOTION.unpack_from(m, 8)
+                floats = m[8:32]
+                (check,) = _SEQ.unpack_from(m, 32)
                 real = _real_monotonic()
                 (again,) = _SEQ.unpack_from(m, 0)
-                if again == seq:
+                if again == seq and zlib.crc32(floats) == check:
+                    base, real_base, rate = _MOTION.unpack(floats)
                     return seq, base, real_base, rate, real
             spins += 1
             if spins > 100:
