@@ -7,30 +7,11 @@ files must work on every Python a Lambda function may use, without redrive insta
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-try:
-    from tests.runtime.test_worker_fakeapi import T0, Harness, interpreter_params
-except ImportError:  # tests/runtime is not a package: pytest put its directory on sys.path
-    from test_worker_fakeapi import T0, Harness, interpreter_params  # type: ignore[no-redef]
-
-PYTHONS = interpreter_params()
-
-
-@pytest.fixture(params=PYTHONS)
-def python(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def h(tmp_path: Path) -> Iterator[Harness]:
-    harness = Harness(tmp_path)
-    yield harness
-    harness.close()
-
+from tests.runtime.worker_fakeapi import T0, Harness
 
 # -- results -------------------------------------------------------------------------------
 

@@ -7,32 +7,12 @@ handler reads is exact; a handler that sleeps an hour finishes in milliseconds.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from redrive.kernel.clock import WallClock
-
-try:
-    from tests.runtime.test_worker_fakeapi import T0, Harness, interpreter_params
-except ImportError:  # tests/runtime is not a package: pytest put its directory on sys.path
-    from test_worker_fakeapi import T0, Harness, interpreter_params  # type: ignore[no-redef]
-
-PYTHONS = interpreter_params()
-
-
-@pytest.fixture(params=PYTHONS)
-def python(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def h(tmp_path: Path) -> Iterator[Harness]:
-    harness = Harness(tmp_path)
-    yield harness
-    harness.close()
-
+from tests.runtime.worker_fakeapi import T0, Harness
 
 READ_CLOCKS = '''\
 import datetime

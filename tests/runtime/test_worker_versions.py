@@ -10,12 +10,8 @@ from pathlib import Path
 
 import pytest
 
-try:
-    from tests.runtime.test_worker_fakeapi import T0, Harness, other_interpreters
-    from tests.runtime.test_worker_timeshim import DATETIME
-except ImportError:  # tests/runtime is not a package: pytest put its directory on sys.path
-    from test_worker_fakeapi import T0, Harness, other_interpreters  # type: ignore[no-redef]
-    from test_worker_timeshim import DATETIME  # type: ignore[no-redef]
+from tests.runtime.test_worker_timeshim import DATETIME
+from tests.runtime.worker_fakeapi import T0, Harness, other_interpreters
 
 OTHERS = other_interpreters()
 

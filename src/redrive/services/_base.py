@@ -35,6 +35,15 @@ F = TypeVar("F", bound=OperationFunc)
 _OPERATION_ATTR = "__redrive_operation__"
 
 
+def partition(region: str) -> str:
+    """The ARN partition of a Region (``aws``, ``aws-cn``, ``aws-us-gov``)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
 def operation(name: str) -> Callable[[F], F]:
     """Mark a method as the implementation of the AWS operation ``name``."""
 

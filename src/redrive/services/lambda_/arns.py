@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from redrive.errors import ServiceError
+from redrive.services._base import partition
 from redrive.services.lambda_ import errors
 
 #: The model's NamespacedFunctionName pattern (GetFunction, Invoke), with named groups; INV-11.
@@ -37,14 +38,6 @@ _REFERENCE = re.compile(
     r"(?P<name>[a-zA-Z0-9\-_.]+)"
     r"(?::(?P<qualifier>\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9\-_]+))?"
 )
-
-
-def partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def function_arn(account_id: str, region: str, name: str, qualifier: str | None = None) -> str:

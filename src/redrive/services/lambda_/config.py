@@ -37,7 +37,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from redrive.services._base import Output, Params
+from redrive.services._base import Output, Params, partition
 from redrive.services.lambda_ import arns, errors
 from redrive.services.lambda_ import constants as c
 from redrive.services.lambda_.code import CodeInfo
@@ -208,7 +208,7 @@ def format_timestamp(ms: int) -> str:
 def runtime_version_arn(region: str, runtime: str) -> str:
     """``arn:aws:lambda:<region>::runtime:<64 hex>``, fixed per runtime (OBS-11)."""
     digest = hashlib.sha256(f"redrive runtime {runtime}".encode()).hexdigest()
-    return f"arn:{arns.partition(region)}:lambda:{region}::runtime:{digest}"
+    return f"arn:{partition(region)}:lambda:{region}::runtime:{digest}"
 
 
 def configuration(doc: Doc, account_id: str, region: str, *, qualified_arn: bool = False) -> Output:

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-
-def partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+from redrive.services._base import partition
 
 
 def group_arn(account_id: str, region: str, group: str) -> str:
