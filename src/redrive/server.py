@@ -212,6 +212,7 @@ def make_server(engine: Engine) -> _Server:
         log_level="warning",
         access_log=False,
         server_header=False,
+        proxy_headers=False,  # nothing sits in front of redrive; skip the middleware
         timeout_graceful_shutdown=5,
     )
     return _Server(config)

@@ -55,7 +55,7 @@ import itertools
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import parse_qsl, quote, unquote
 
 from botocore.model import OperationModel, ServiceModel
@@ -496,36 +496,64 @@ def _route_rest(request: HttpRequest, candidates: _Candidates) -> _RestMatch:
     query_keys = frozenset(key for key, _ in request.query_params())
     header_names = frozenset(request.headers)
     for tier in tiers:
-        best: tuple[tuple[object, ...], _RestMatch] | None = None
-        for rank, service in enumerate(tier):
+        found = _best_rest_match(
+            tuple(tier),
+            method=method,
+            host=host,
+            path=request.path,
+            query=request.query,
+            query_keys=query_keys,
+            header_names=header_names,
+        )
+        if found is not None:
+            service, operation_name, params = found
             model = specs.service_model(service)
             protocol = _rest_protocol(model)
-            if protocol is None:
-                continue
-            path = request.path
-            if service in quirks.VIRTUAL_HOSTED:
-                bucket = quirks.virtual_host_bucket(host)
-                if bucket is not None:
-                    path = "/" + quote(bucket, safe="") + ("" if path == "/" else path)
-            for index, operation in enumerate(_ranked(service, method)):
-                params = match_uri(operation, path, request.query)
-                if params is None:
-                    continue
-                queries, headers, known = _bindings(service, str(operation.name))
-                satisfied = queries <= query_keys and headers <= header_names
-                key = (
-                    parse_template(str(operation.http["requestUri"])).specificity(),
-                    not satisfied,
-                    len(query_keys - known),
-                    -(len(queries) + len(headers)),
-                    rank,
-                    index,
-                )
-                if best is None or key < best[0]:
-                    best = (key, (model, operation, protocol, params))
-        if best is not None:
-            return best[1]
+            assert protocol is not None
+            return model, model.operation_model(operation_name), protocol, dict(params)
     raise _unroutable(request, candidates)
+
+
+@lru_cache(maxsize=4096)
+def _best_rest_match(
+    tier: tuple[str, ...],
+    *,
+    method: str,
+    host: str,
+    path: str,
+    query: str,
+    query_keys: frozenset[str],
+    header_names: frozenset[str],
+) -> tuple[str, str, tuple[tuple[str, str], ...]] | None:
+    """The most specific REST operation of ``tier`` for this request: (service, operation,
+    URI parameters). Cached: a client calling the same resource again routes at once."""
+    best: tuple[tuple[object, ...], tuple[str, str, tuple[tuple[str, str], ...]]] | None = None
+    for rank, service in enumerate(tier):
+        model = specs.service_model(service)
+        if _rest_protocol(model) is None:
+            continue
+        service_path = path
+        if service in quirks.VIRTUAL_HOSTED:
+            bucket = quirks.virtual_host_bucket(host)
+            if bucket is not None:
+                service_path = "/" + quote(bucket, safe="") + ("" if path == "/" else path)
+        for index, operation in enumerate(_ranked(service, method)):
+            params = match_uri(operation, service_path, query)
+            if params is None:
+                continue
+            queries, headers, known = _bindings(service, str(operation.name))
+            satisfied = queries <= query_keys and headers <= header_names
+            key = (
+                parse_template(str(operation.http["requestUri"])).specificity(),
+                not satisfied,
+                len(query_keys - known),
+                -(len(queries) + len(headers)),
+                rank,
+                index,
+            )
+            if best is None or key < best[0]:
+                best = (key, (service, str(operation.name), tuple(params.items())))
+    return None if best is None else best[1]
 
 
 def _later(make: Callable[[], list[str]]) -> Iterator[list[str]]:

@@ -137,7 +137,7 @@ async def invoke(service: LambdaService, ctx: RequestContext, params: Params) ->
         # OBS-6: the number of instances running now (read it with the Maximum statistic)
         with platform.store.transaction():
             running = service.concurrency.running(key)
-            reporting.record_metric(platform, spec, "ConcurrentExecutions", running, unit="Count")
+            reporting.record_metrics(platform, spec, [("ConcurrentExecutions", running, "Count")])
         invocation = Invocation(
             request_id=ctx.request_id,
             payload=payload,
@@ -185,13 +185,11 @@ def finish_attempt(
     )
     with service.platform.store.transaction() as txn:
         reporting.write_logs(platform, spec, outcome.log_stream, lines)
-        at = outcome.started_at  # OBS-1: a data point is stamped with the invocation start
-        reporting.record_metric(platform, spec, "Invocations", 1, unit="Count", timestamp=at)
+        points = [("Invocations", 1.0, "Count"), ("Duration", outcome.duration_ms, "Milliseconds")]
         if outcome.kind != "success":
-            reporting.record_metric(platform, spec, "Errors", 1, unit="Count", timestamp=at)
-        reporting.record_metric(
-            platform, spec, "Duration", outcome.duration_ms, unit="Milliseconds", timestamp=at
-        )
+            points.append(("Errors", 1.0, "Count"))
+        # OBS-1: a data point is stamped with the invocation's start
+        reporting.record_metrics(platform, spec, points, timestamp=outcome.started_at)
         ledger.record(
             txn,
             spec.account_id,
@@ -221,7 +219,7 @@ def _record_throttle(
     platform = service.platform
     now = platform.now()
     with platform.store.transaction() as txn:
-        reporting.record_metric(platform, spec, "Throttles", 1, unit="Count", timestamp=now)
+        reporting.record_metrics(platform, spec, [("Throttles", 1.0, "Count")], timestamp=now)
         ledger.record(
             txn,
             spec.account_id,

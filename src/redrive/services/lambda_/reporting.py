@@ -10,6 +10,7 @@ from typing import cast
 
 from redrive.runtime import FunctionSpec, LogLine, Outcome
 from redrive.services._base import Platform
+from redrive.services.cloudwatch.model import MetricSample
 from redrive.services.cloudwatch.service import CloudWatchService
 from redrive.services.logs.service import LogsService
 
@@ -99,25 +100,23 @@ def write_logs(
     logs.append_events(spec.account_id, spec.region, spec.log_group, stream, events)
 
 
-def record_metric(
+def record_metrics(
     platform: Platform,
     spec: FunctionSpec,
-    name: str,
-    value: float,
+    points: Sequence[tuple[str, float, str]],
     *,
-    unit: str,
     timestamp: float | None = None,
 ) -> None:
-    """One data point in ``AWS/Lambda`` by FunctionName and for the whole Region (OBS-1)."""
+    """Data points ``(metric, value, unit)`` in ``AWS/Lambda``, each by FunctionName and for the
+    whole Region (OBS-1), written as one batch."""
     cloudwatch = cast(CloudWatchService, platform.service("cloudwatch"))
-    for dimensions in ({"FunctionName": spec.function_name}, None):
-        cloudwatch.record(
-            spec.account_id,
-            spec.region,
-            NAMESPACE,
-            name,
-            value,
-            dimensions=dimensions,
-            unit=unit,
-            timestamp=timestamp,
-        )
+    by_function = {"FunctionName": spec.function_name}
+    cloudwatch.record_many(
+        spec.account_id,
+        spec.region,
+        [
+            MetricSample(NAMESPACE, name, value, dimensions, unit, timestamp)
+            for name, value, unit in points
+            for dimensions in (by_function, None)
+        ],
+    )
