@@ -71,6 +71,14 @@ def wait_for_file(event, context):
         pass
     return "released"
 
+def call_other(event, context):
+    import boto3, json as _json
+    before = time.time()
+    answer = boto3.client("lambda").invoke(
+        FunctionName=event["other"], Payload=_json.dumps({"seconds": event["seconds"]})
+    )
+    return {"waited": time.time() - before, "other": _json.loads(answer["Payload"].read())}
+
 def write_log(event, context):
     import boto3
     logs = boto3.client("logs")
@@ -420,3 +428,17 @@ def test_ledger_over_the_control_api(cloud: Cloud) -> None:
     assert [(a["request_id"], a["outcome"], a["attempt"]) for a in attempts] == [
         (request_id, "success", 1)
     ]
+
+
+def test_a_handler_waiting_on_redrive_does_not_hold_the_clock(lam: Any, cloud: Cloud) -> None:
+    """A handler's own boto3 call means its environment waits, not computes (DESIGN.md, Time):
+    a function that sync-invokes another one sleeping 300 s costs no real time."""
+    create(lam, "sleeper", "sleeper", Timeout=600)
+    create(lam, "caller", "call_other", Timeout=600)
+    invoke(lam, "caller", {"other": "sleeper", "seconds": 0})  # both cold starts done
+    before, real = cloud.now(), time.perf_counter()
+    body = json.loads(invoke(lam, "caller", {"other": "sleeper", "seconds": 300})["Body"])
+    assert time.perf_counter() - real < 10
+    assert 300 <= body["other"]["slept"] < 301
+    assert 300 <= body["waited"] < 302
+    assert 300 <= cloud.now() - before < 302
