@@ -360,7 +360,8 @@ class Environment:
                 "RequestEntityTooLarge",
                 f"Exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes).",
             )
-        self._finish(flight, "success", post.body, None)
+        # _check_memory just read the peak: do not read /proc again in _finish
+        self._finish(flight, "success", post.body, None, memory_mb=self.max_memory_used_mb)
         self._become_idle()
         return ACCEPTED
 
@@ -373,7 +374,7 @@ class Environment:
         if not self._check_memory():
             return Reply.error(500, "ServiceUnavailable", "The environment ran out of memory")
         payload, error_type = _error_object(post)
-        self._finish(flight, "error", payload, error_type)
+        self._finish(flight, "error", payload, error_type, memory_mb=self.max_memory_used_mb)
         self._become_idle()
         return ACCEPTED
 

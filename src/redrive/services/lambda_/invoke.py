@@ -134,10 +134,9 @@ async def invoke(service: LambdaService, ctx: RequestContext, params: Params) ->
             fields={"Reason": reason, "Type": "User"},
         )
     try:
-        # OBS-6: the number of instances running now (read it with the Maximum statistic)
-        with platform.store.transaction():
-            running = service.concurrency.running(key)
-            reporting.record_metrics(platform, spec, [("ConcurrentExecutions", running, "Count")])
+        # OBS-6: instances running as this one starts (read it with the Maximum statistic);
+        # written with the attempt's other data points, stamped with the same start time.
+        running = service.concurrency.running(key)
         invocation = Invocation(
             request_id=ctx.request_id,
             payload=payload,
@@ -148,7 +147,7 @@ async def invoke(service: LambdaService, ctx: RequestContext, params: Params) ->
     finally:
         service.concurrency.release(key, reserved=reserved)
 
-    lines = finish_attempt(service, spec, outcome, invocation_type=invocation_type)
+    lines = finish_attempt(service, spec, outcome, invocation_type=invocation_type, running=running)
     output: Output = {
         "StatusCode": 200,
         "ExecutedVersion": spec.version,
@@ -173,9 +172,17 @@ async def run_attempt(
 
 
 def finish_attempt(
-    service: LambdaService, spec: FunctionSpec, outcome: Outcome, *, invocation_type: str
+    service: LambdaService,
+    spec: FunctionSpec,
+    outcome: Outcome,
+    *,
+    invocation_type: str,
+    running: int,
 ) -> list[LogLine]:
-    """Write the attempt's log lines, metrics (OBS-2..5) and ledger entry; return the lines."""
+    """Write the attempt's log lines, metrics (OBS-2..6) and ledger entry; return the lines.
+
+    ``running`` is the function's number of invocations in flight when this one started.
+    """
     platform = service.platform
     lines = reporting.report_lines(
         outcome,
@@ -185,7 +192,11 @@ def finish_attempt(
     )
     with service.platform.store.transaction() as txn:
         reporting.write_logs(platform, spec, outcome.log_stream, lines)
-        points = [("Invocations", 1.0, "Count"), ("Duration", outcome.duration_ms, "Milliseconds")]
+        points = [
+            ("Invocations", 1.0, "Count"),
+            ("Duration", outcome.duration_ms, "Milliseconds"),
+            ("ConcurrentExecutions", float(running), "Count"),
+        ]
         if outcome.kind != "success":
             points.append(("Errors", 1.0, "Count"))
         # OBS-1: a data point is stamped with the invocation's start
