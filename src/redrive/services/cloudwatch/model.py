@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from redrive.services.cloudwatch.constants import DEFAULT_STORAGE_RESOLUTION, DEFAULT_UNIT
@@ -39,8 +40,12 @@ def canonical_dimensions(
     return tuple(sorted(pairs.items()))
 
 
+@lru_cache(maxsize=4096)
 def dimensions_key(dimensions: Dimensions) -> str:
-    """The canonical, unambiguous string for a dimension set (JSON of the sorted pairs)."""
+    """The canonical, unambiguous string for a dimension set (JSON of the sorted pairs).
+
+    Cached: the same few dimension sets are written over and over (every Lambda invocation
+    writes its metrics by FunctionName and for the Region)."""
     return json.dumps(
         [list(pair) for pair in dimensions], separators=(",", ":"), ensure_ascii=False
     )

@@ -57,12 +57,11 @@ class MetricsState:
             batch = txn.next_id(BATCH_COUNTER)
             touched: set[MetricId] = set()
             for n, (metric, sample) in enumerate(entries):
-                key = (*_metric_key(account, region, metric), sample.timestamp_ms, batch, n)
-                txn.put(SAMPLES, key, sample.to_doc())
+                index_key = _metric_key(account, region, metric)
+                txn.put(SAMPLES, (*index_key, sample.timestamp_ms, batch, n), sample.to_doc())
                 if metric in touched:
                     continue
                 touched.add(metric)
-                index_key = _metric_key(account, region, metric)
                 known = txn.get(METRICS, index_key)
                 if (
                     known is None
