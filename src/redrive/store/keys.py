@@ -63,3 +63,15 @@ def successor(prefix: bytes) -> bytes | None:
     if not stripped:
         return None
     return stripped[:-1] + bytes([stripped[-1] + 1])
+
+
+def scan_range(prefix: Key, start: Key | None, stop: Key | None) -> tuple[bytes, bytes | None]:
+    """Byte bounds ``[low, high)`` of a scan: keys under ``prefix``, from ``start`` (inclusive)
+    to ``stop`` (exclusive) when given; ``high`` None means no upper bound."""
+    base = encode(prefix)
+    low = base if start is None else max(base, encode(start))
+    high = successor(base) if base else None
+    if stop is not None:
+        stop_raw = encode(stop)
+        high = stop_raw if high is None else min(high, stop_raw)
+    return low, high

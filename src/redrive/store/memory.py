@@ -55,23 +55,13 @@ class _MemoryTransaction(Transaction):
         limit: int | None = None,
     ) -> Iterator[tuple[Key, Any]]:
         data = self._table(table)
-        low, high = _bounds(prefix, start, stop)
+        low, high = keys.scan_range(prefix, start, stop)
         found = data.irange(low, high, inclusive=(True, False), reverse=reverse)
         # Materialize the keys so the caller may write while iterating.
         for raw in list(islice(found, limit)):
             text = data.get(raw)
             if text is not None:
                 yield keys.decode(raw), load(text)
-
-
-def _bounds(prefix: Key, start: Key | None, stop: Key | None) -> tuple[bytes, bytes | None]:
-    base = keys.encode(prefix)
-    low = base if start is None else max(base, keys.encode(start))
-    high = keys.successor(base) if base else None
-    if stop is not None:
-        stop_raw = keys.encode(stop)
-        high = stop_raw if high is None else min(high, stop_raw)
-    return low, high
 
 
 class MemoryStore(Store):

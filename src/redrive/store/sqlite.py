@@ -54,12 +54,7 @@ class _SqliteTransaction(Transaction):
         reverse: bool = False,
         limit: int | None = None,
     ) -> Iterator[tuple[Key, Any]]:
-        base = keys.encode(prefix)
-        low = base if start is None else max(base, keys.encode(start))
-        high = keys.successor(base) if base else None
-        if stop is not None:
-            stop_raw = keys.encode(stop)
-            high = stop_raw if high is None else min(high, stop_raw)
+        low, high = keys.scan_range(prefix, start, stop)
         # The keys are those in range when iteration starts (as in the memory backend), so
         # the caller may write to the table while iterating: keys it adds are not visited (a
         # key moved forward is not seen twice), keys it deletes are skipped, and values are
