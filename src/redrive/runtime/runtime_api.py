@@ -14,8 +14,11 @@ Errors follow AWS's Runtime API (aws-lambda-runtime-interface-emulator ``rapi/re
 that does not fit the environment's state, ``413 RequestEntityTooLarge`` for a response over
 6 MiB, ``404`` for any other path. Bodies are ``{"errorMessage": ..., "errorType": ...}``.
 
-The server knows nothing of processes or time: it parses requests (with ``h11`` on asyncio
-streams, keep-alive) and hands them to a :class:`RuntimeApiBackend`.
+The server knows nothing of processes or time: it parses requests (with ``httptools`` on
+asyncio streams, keep-alive) and hands them to a :class:`RuntimeApiBackend`. It answers the way
+it did when it was built on ``h11``: a request it cannot parse (or a request head over 16 KiB,
+h11's limit) ends the connection without an answer, HTTP/1.0 and ``Connection: close`` end it
+after the answer, and a reply header that is not valid HTTP ends it unanswered.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import socket
+from collections import deque
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import h11
+import httptools
 
 from redrive.runtime.constants import API_PREFIX, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES
 
@@ -38,6 +43,12 @@ _INIT_ERROR = f"{API_PREFIX}/init/error"
 _SLEEP = f"{API_PREFIX}/redrive/sleep"
 
 _READ_CHUNK = 65536
+#: h11's ``max_incomplete_event_size``: a request head still incomplete past this is refused.
+_MAX_HEAD_BYTES = 16 * 1024
+#: RFC 7230 ``token`` and ``field-value`` (as h11 checks them before sending a header).
+_TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
+_FIELD_VALUE = re.compile(rb"(?:[\x21-\x7e\x80-\xff]+(?:[ \t]+[\x21-\x7e\x80-\xff]+)*)?")
+_CONTINUE = b"HTTP/1.1 100 \r\n\r\n"
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,77 @@ class _Request:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     size: int = 0
+    keep_alive: bool = True
+    expects_continue: bool = False
+    announced: bool = False
+    complete: bool = False
+
+
+class _Parser:
+    """httptools callbacks for one connection: requests whose head is complete, in order.
+
+    Bytes are parsed only when the next request is wanted (:meth:`parse`), as h11 did, so a
+    malformed pipelined request cannot disturb the one being answered. ``broken`` once the
+    stream cannot be parsed further; the requests completed before it are still answered.
+    """
+
+    def __init__(self) -> None:
+        self.requests: deque[_Request] = deque()
+        self.pending: list[bytes] = []
+        self.broken = False
+        self._parser = httptools.HttpRequestParser(self)
+        # h11 read a body with both Transfer-Encoding: chunked and Content-Length as chunked.
+        self._parser.set_dangerous_leniencies(lenient_chunked_length=True)
+        self._url = b""
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._chunks: list[bytes] = []
+        self._head: int | None = None  # bytes received while a request head is incomplete
+
+    def parse(self) -> None:
+        pending, self.pending = self.pending, []
+        for data in pending:
+            if self.broken:
+                return
+            try:
+                self._parser.feed_data(data)
+            except (httptools.HttpParserError, httptools.HttpParserUpgrade):
+                self.broken = True  # malformed; or an upgrade/CONNECT, which h11 answered
+            if self._head is not None:
+                self._head += len(data)
+                self.broken = self.broken or self._head > _MAX_HEAD_BYTES
+
+    def on_message_begin(self) -> None:
+        self._url, self._headers, self._chunks, self._head = b"", [], [], 0
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._headers.append((name.lower(), value))
+
+    def on_headers_complete(self) -> None:
+        self._head = None
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in self._headers}
+        old = self._parser.get_http_version() < "1.1"
+        self.requests.append(_Request(
+            self._parser.get_method().decode("ascii"),
+            self._url.decode("ascii", "replace"),
+            headers,
+            keep_alive=not old and b"close" not in _comma_header(self._headers, b"connection"),
+            expects_continue=not old
+            and b"100-continue" in _comma_header(self._headers, b"expect"),
+        ))
+
+    def on_body(self, body: bytes) -> None:
+        request = self.requests[-1]
+        request.size += len(body)
+        if request.size <= MAX_REQUEST_BYTES:
+            self._chunks.append(body)
+
+    def on_message_complete(self) -> None:
+        request = self.requests[-1]
+        request.body, request.complete = b"".join(self._chunks), True
+        self._chunks = []
 
 
 class RuntimeApiServer:
@@ -157,7 +239,7 @@ class RuntimeApiServer:
         self._connections.add(task)
         try:
             await self._serve(reader, writer)
-        except (ConnectionError, h11.ProtocolError, asyncio.IncompleteReadError):
+        except (ConnectionError, asyncio.IncompleteReadError):
             # The worker went away or spoke nonsense: its connection ends, nothing else.
             pass
         except asyncio.CancelledError:
@@ -175,28 +257,26 @@ class RuntimeApiServer:
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn = h11.Connection(h11.SERVER)
+        parser = _Parser()
         while True:
-            request = await self._read_request(conn, reader, writer)
+            request = await self._read_request(parser, reader, writer)
             if request is None:
                 return
-            reply = await self._until_disconnected(self._dispatch(request), conn, reader)
+            reply = await self._until_disconnected(self._dispatch(request), parser, reader)
             if reply is None:
                 return
-            headers = [(b"content-length", str(len(reply.body)).encode())]
-            headers.extend((k.encode(), v.encode()) for k, v in reply.headers)
-            out = [conn.send(h11.Response(status_code=reply.status, headers=headers)) or b""]
-            if reply.body:
-                out.append(conn.send(h11.Data(data=reply.body)) or b"")
-            out.append(conn.send(h11.EndOfMessage()) or b"")
-            writer.write(b"".join(out))  # one write: no small-segment delays on keep-alive
-            await writer.drain()
-            if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
+            if reply.body and (request.method == "HEAD" or reply.status in (204, 304)):
+                return  # a body HTTP does not allow here: h11 refused to send it
+            out = _encode(reply, request.keep_alive)
+            if out is None:
                 return
-            conn.start_next_cycle()
+            writer.write(out)  # one write: no small-segment delays on keep-alive
+            await writer.drain()
+            if not request.keep_alive:
+                return
 
     async def _until_disconnected(
-        self, work: Coroutine[object, object, Reply], conn: h11.Connection,
+        self, work: Coroutine[object, object, Reply], parser: _Parser,
         reader: asyncio.StreamReader,
     ) -> Reply | None:
         """Await ``work``; None if the worker closes the connection first (``work`` is
@@ -214,7 +294,7 @@ class RuntimeApiServer:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
                     return None
-                conn.receive_data(data)  # a pipelined request: kept for the next cycle
+                parser.pending.append(data)  # a pipelined request: kept for the next cycle
                 watch = None
             return await task
         finally:
@@ -226,41 +306,29 @@ class RuntimeApiServer:
                     with contextlib.suppress(asyncio.CancelledError):
                         await watch
                 elif not watch.cancelled() and watch.exception() is None:
-                    conn.receive_data(watch.result())  # arrived with the answer: keep it
+                    parser.pending.append(watch.result())  # arrived with the answer: keep it
 
     async def _read_request(
-        self, conn: h11.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self, parser: _Parser, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> _Request | None:
-        request: _Request | None = None
-        chunks: list[bytes] = []
         while True:
-            event = conn.next_event()
-            if event is h11.NEED_DATA:
-                data = await reader.read(_READ_CHUNK)
-                conn.receive_data(data)  # b"" marks the end of the stream
-                continue
-            if event is h11.PAUSED or isinstance(event, h11.ConnectionClosed):
+            parser.parse()
+            if parser.requests:
+                request = parser.requests[0]
+                if not request.announced:
+                    request.announced = True
+                    self._backend.request_arrived()
+                    if request.expects_continue:
+                        writer.write(_CONTINUE)
+                if request.complete:
+                    parser.requests.popleft()
+                    return request
+            if parser.broken:
                 return None
-            if isinstance(event, h11.Request):
-                request = _Request(
-                    event.method.decode("ascii"),
-                    event.target.decode("ascii", "replace"),
-                    {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in event.headers},
-                )
-                self._backend.request_arrived()
-                if conn.they_are_waiting_for_100_continue:
-                    writer.write(conn.send(h11.InformationalResponse(status_code=100, headers=[])))
-            elif isinstance(event, h11.Data):
-                assert request is not None
-                request.size += len(event.data)
-                if request.size <= MAX_REQUEST_BYTES:
-                    chunks.append(bytes(event.data))
-            elif isinstance(event, h11.EndOfMessage):
-                assert request is not None
-                request.body = b"".join(chunks)
-                return request
-            else:  # pragma: no cover - h11 has no other events on the server side
-                return None
+            data = await reader.read(_READ_CHUNK)
+            if not data:
+                return None  # the worker closed the connection (mid-request or between)
+            parser.pending.append(data)
 
     async def _dispatch(self, request: _Request) -> Reply:
         method, path = request.method, request.target.split("?", 1)[0]
@@ -292,6 +360,26 @@ class RuntimeApiServer:
                 return backend.invocation_response(request_id, post)
             return backend.invocation_error(request_id, _error_post(request))
         return _not_found(path)
+
+
+def _comma_header(headers: list[tuple[bytes, bytes]], name: bytes) -> list[bytes]:
+    """The comma-separated values of every ``name`` header, lower-cased (as h11 reads them)."""
+    return [v.strip().lower() for k, value in headers if k == name for v in value.split(b",")]
+
+
+def _encode(reply: Reply, keep_alive: bool) -> bytes | None:
+    """The whole response as h11 wrote it; None for a header h11 would refuse to send."""
+    out = [b"HTTP/1.1 %d \r\ncontent-length: %d\r\n" % (reply.status, len(reply.body))]
+    for k, v in reply.headers:
+        name, value = k.encode(), v.encode()
+        if not _TOKEN.fullmatch(name) or not _FIELD_VALUE.fullmatch(value):
+            return None
+        out.append(b"%s: %s\r\n" % (name, value))
+    if not keep_alive:
+        out.append(b"Connection: close\r\n")
+    out.append(b"\r\n")
+    out.append(reply.body)
+    return b"".join(out)
 
 
 def _error_post(request: _Request) -> ErrorPost:
