@@ -257,7 +257,11 @@ def test_logs_have_start_end_report_and_handler_lines__OBS_10_OBS_11_OBS_13(
     messages = [e["message"] for e in events]
     assert messages[0].startswith("REDRIVE Interpreter: python3.11")
     assert messages[1].startswith("INIT_START Runtime Version: python:3.11.v")
-    assert "\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:" in messages[1]
+    runtime_arn = lam.get_function(FunctionName="talker")["Configuration"][
+        "RuntimeVersionConfig"
+    ]["RuntimeVersionArn"]
+    assert runtime_arn.startswith("arn:aws:lambda:us-east-1::runtime:")
+    assert messages[1].endswith(f"\tRuntime Version ARN: {runtime_arn}\n")
     assert messages[2] == f"START RequestId: {request_id} Version: $LATEST\n"
     assert messages[3] == "printed line\n"
     assert messages[4].startswith("[INFO]\t") and messages[4].endswith(

@@ -188,7 +188,7 @@ def finish_attempt(
         outcome,
         version=spec.version,
         memory_mb=spec.memory_mb,
-        runtime=reporting.runtime_version(spec.runtime, spec.region, service.runtime_digest),
+        runtime=reporting.runtime_version(spec.runtime, spec.region),
     )
     with service.platform.store.transaction() as txn:
         reporting.write_logs(platform, spec, outcome.log_stream, lines)

@@ -12,6 +12,7 @@ from redrive.runtime import FunctionSpec, LogLine, Outcome
 from redrive.services._base import Platform
 from redrive.services.cloudwatch.model import MetricSample
 from redrive.services.cloudwatch.service import CloudWatchService
+from redrive.services.lambda_ import config
 from redrive.services.logs.service import LogsService
 
 NAMESPACE = "AWS/Lambda"  # OBS-1
@@ -26,9 +27,11 @@ class RuntimeVersion:
     arn: str
 
 
-def runtime_version(runtime: str, region: str, digest: str) -> RuntimeVersion:
+def runtime_version(runtime: str, region: str) -> RuntimeVersion:
+    """The version INIT_START names (OBS-11); its ARN is the one GetFunction reports in
+    ``RuntimeVersionConfig``."""
     major_minor = runtime.removeprefix("python")
-    return RuntimeVersion(f"python:{major_minor}.v1", f"arn:aws:lambda:{region}::runtime:{digest}")
+    return RuntimeVersion(f"python:{major_minor}.v1", config.runtime_version_arn(region, runtime))
 
 
 def report_lines(

@@ -89,8 +89,6 @@ class LambdaService(Service):
         self.runtime = Runtime(platform)
         #: invocations in flight against the concurrency pools (CONC)
         self.concurrency = ConcurrencyTracker()
-        #: the 64 hex digits of the "runtime version ARN" INIT_START names (OBS-11)
-        self.runtime_digest = platform.rng.hex("lambda-runtime-version", 64)
         self.on_function_changed(self._discard_environments)
 
     # -- life and invocation ---------------------------------------------------------------
