@@ -336,13 +336,9 @@ class Environment:
                 self._next_waiter = None
 
     def invocation_response(self, request_id: str, post: ResponsePost) -> Reply:
-        refused = self._check_request_id(request_id, "InvocationResponse")
-        if refused is not None:
-            return refused
-        flight = self._flight
-        assert flight is not None
-        if not self._check_memory():
-            return Reply.error(500, "ServiceUnavailable", "The environment ran out of memory")
+        flight = self._accept_result(request_id, "InvocationResponse")
+        if isinstance(flight, Reply):
+            return flight
         if post.too_large:
             message = (
                 "Response payload size exceeded maximum allowed payload size "
@@ -366,13 +362,9 @@ class Environment:
         return ACCEPTED
 
     def invocation_error(self, request_id: str, post: ErrorPost) -> Reply:
-        refused = self._check_request_id(request_id, "InvocationErrorResponse")
-        if refused is not None:
-            return refused
-        flight = self._flight
-        assert flight is not None
-        if not self._check_memory():
-            return Reply.error(500, "ServiceUnavailable", "The environment ran out of memory")
+        flight = self._accept_result(request_id, "InvocationErrorResponse")
+        if isinstance(flight, Reply):
+            return flight
         payload, error_type = _error_object(post)
         self._finish(flight, "error", payload, error_type, memory_mb=self.max_memory_used_mb)
         self._become_idle()
@@ -468,6 +460,18 @@ class Environment:
         if inv.cognito_identity:
             headers.append(("Lambda-Runtime-Cognito-Identity", inv.cognito_identity))
         return Reply(200, inv.payload, tuple(headers))
+
+    def _accept_result(self, request_id: str, transition: str) -> _Flight | Reply:
+        """The invocation a response or error post finishes, or the reply refusing the post
+        (wrong request id, or the environment found out of memory and killed)."""
+        refused = self._check_request_id(request_id, transition)
+        if refused is not None:
+            return refused
+        flight = self._flight
+        assert flight is not None
+        if not self._check_memory():
+            return Reply.error(500, "ServiceUnavailable", "The environment ran out of memory")
+        return flight
 
     def _check_request_id(self, request_id: str, transition: str) -> Reply | None:
         flight = self._flight
