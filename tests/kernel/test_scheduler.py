@@ -16,18 +16,7 @@ from typing import Any
 import pytest
 
 from redrive.kernel import ClockModeError, Rng, Scheduler, VirtualClock, WallClock
-
-T0 = 1_700_000_000.0
-
-
-class FakeReal:
-    """A real-time source the test moves by hand (stands in for time.monotonic)."""
-
-    def __init__(self, t: float = 500.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
+from tests.kernel.fakes import T0, FakeReal
 
 
 def run(main: Callable[[], Coroutine[Any, Any, None]]) -> None:

@@ -25,16 +25,7 @@ from redrive.runtime.clockfile import (
     read_motion,
 )
 from redrive.runtime.worker._redrive_timeshim import ClockReader
-
-T0 = 1_700_000_000.0
-
-
-class FakeReal:
-    def __init__(self, t: float) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
+from tests.kernel.fakes import T0, FakeReal
 
 
 def test_the_file_is_40_bytes_of_seq_the_clocks_motion_and_its_check(tmp_path: Path) -> None:
