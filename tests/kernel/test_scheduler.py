@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from redrive.kernel import ClockModeError, Rng, Scheduler, VirtualClock, WallClock
+from redrive.kernel import ClockModeError, Deferral, Rng, Scheduler, VirtualClock, WallClock
 from tests.kernel.fakes import T0, FakeReal
 
 
@@ -335,6 +335,32 @@ def test_a_task_taking_a_hold_when_woken_stops_the_jump() -> None:
         await advancing
         await task
         assert log.entries == [(3.0, "at 3")]
+        await sched.stop()
+
+    run(main)
+
+
+def test_a_deferral_keeps_the_clock_still_across_awaits_until_released() -> None:
+    async def main() -> None:
+        sched, _ = virtual()
+        log = Log(sched)
+        deferrals: list[Deferral] = []
+
+        async def decide_later() -> None:
+            # the work a deferral covers: a few awaits, then scheduling what follows
+            for _ in range(20):
+                await asyncio.sleep(0)
+            sched.call_later(1, log("scheduled by the deferred work"))
+            deferrals[0].release()
+
+        def outcome() -> None:
+            deferrals.append(sched.defer("outcome"))
+            asyncio.get_running_loop().create_task(decide_later())
+
+        sched.call_later(2, outcome)
+        sched.call_later(60, log("at 60"))
+        await sched.advance(100)
+        assert log.entries == [(3.0, "scheduled by the deferred work"), (60.0, "at 60")]
         await sched.stop()
 
     run(main)

@@ -6,11 +6,12 @@ It knows nothing of AWS, HTTP or processes; everything above it reads time from 
 
 from redrive.kernel.clock import Clock, ClockModeError, Hold, VirtualClock, WallClock
 from redrive.kernel.rng import Rng
-from redrive.kernel.scheduler import Handle, Scheduler
+from redrive.kernel.scheduler import Deferral, Handle, Scheduler
 
 __all__ = [
     "Clock",
     "ClockModeError",
+    "Deferral",
     "Handle",
     "Hold",
     "Rng",

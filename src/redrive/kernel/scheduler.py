@@ -15,6 +15,11 @@ A *driver* task on the asyncio loop runs items when they fall due:
 The contract for callers: a callback that starts something which will take real time (a
 handler computing, a process starting) takes a :class:`~redrive.kernel.clock.Hold` before it
 returns, and releases it when that work stops computing. Otherwise the clock may jump past it.
+
+Work that must finish *at* the current emulated time, across a few awaits (an attempt's
+outcome handed from the runtime to the service that decides what follows), takes a
+:class:`Deferral` instead: while one is open a virtual clock neither jumps nor runs. It stands
+still, as the engine takes no emulated time.
 """
 
 from __future__ import annotations
@@ -64,6 +69,32 @@ class Handle:
             self._scheduler._live -= 1
 
 
+class Deferral:
+    """A claim that work due now is still being done: no jump until it is released.
+
+    Releasing twice is harmless; a deferral is also a context manager.
+    """
+
+    __slots__ = ("_scheduler", "reason")
+
+    def __init__(self, scheduler: Scheduler, reason: str) -> None:
+        self.reason = reason
+        self._scheduler: Scheduler | None = scheduler
+        scheduler._deferrals += 1
+
+    def release(self) -> None:
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler._deferrals -= 1
+            scheduler._poke()
+
+    def __enter__(self) -> Deferral:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
 @dataclass(eq=False)
 class _Waiter:
     deadline: float | None
@@ -83,6 +114,7 @@ class Scheduler:
         self._wakeup: asyncio.Event | None = None
         self._driver: asyncio.Task[None] | None = None
         self._failure: BaseException | None = None
+        self._deferrals = 0
         clock.subscribe(self._poke)
 
     # -- scheduling -------------------------------------------------------------------------
@@ -108,6 +140,10 @@ class Scheduler:
     def hold(self, reason: str = "") -> Hold:
         """Hold the clock while something computes (see the module's contract)."""
         return self.clock.hold(reason)
+
+    def defer(self, reason: str = "") -> Deferral:
+        """Keep a virtual clock from jumping until the returned deferral is released."""
+        return Deferral(self, reason)
 
     @property
     def pending(self) -> int:
@@ -272,7 +308,7 @@ class Scheduler:
 
     def _jump_target(self) -> float | None:
         """Where a virtual clock that nobody holds should jump for its waiters, if anywhere."""
-        if not isinstance(self.clock, VirtualClock) or self.clock.running:
+        if not isinstance(self.clock, VirtualClock) or self.clock.running or self._deferrals:
             return None
         waiters = self._open_waiters()
         if not waiters:

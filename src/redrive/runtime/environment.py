@@ -72,7 +72,13 @@ from redrive.runtime.runtime_api import (
     ResponsePost,
     RuntimeApiServer,
 )
-from redrive.runtime.types import FunctionSpec, Invocation, LogLine, Outcome
+from redrive.runtime.types import (
+    FunctionSpec,
+    Invocation,
+    LogLine,
+    Outcome,
+    OutcomeCallback,
+)
 
 #: Starts a worker: ``(argv, env, cwd, stdout_fd, stderr_fd) -> process``.
 Launcher = Callable[
@@ -117,6 +123,8 @@ class _Flight:
     deadline: float | None = None
     delivered: bool = False
     timer: Handle | None = None
+    #: called with the outcome the moment it is known, before the future resolves
+    on_outcome: OutcomeCallback | None = None
 
 
 @dataclass
@@ -245,15 +253,26 @@ class Environment:
             self._init_timer = self._scheduler.call_at(init_deadline, self._on_init_timeout)
         process.on_exit(self._on_exit)
 
-    def assign(self, invocation: Invocation, *, cold: bool) -> asyncio.Future[Outcome]:
-        """Give this environment an event; the compute hold is taken before this returns."""
-        return self._assign(invocation, cold=cold, suppressed_init=False)
+    def assign(
+        self, invocation: Invocation, *, cold: bool, on_outcome: OutcomeCallback | None = None
+    ) -> asyncio.Future[Outcome]:
+        """Give this environment an event; the compute hold is taken before this returns.
+
+        ``on_outcome`` is called synchronously with the outcome as soon as it is known.
+        """
+        return self._assign(invocation, cold=cold, suppressed_init=False, on_outcome=on_outcome)
 
     def assign_with_init(
-        self, invocation: Invocation, *, deadline: float
+        self,
+        invocation: Invocation,
+        *,
+        deadline: float,
+        on_outcome: OutcomeCallback | None = None,
     ) -> asyncio.Future[Outcome]:
         """Give a just-started environment an event whose init counts against its timeout."""
-        return self._assign(invocation, cold=True, suppressed_init=True, deadline=deadline)
+        return self._assign(
+            invocation, cold=True, suppressed_init=True, deadline=deadline, on_outcome=on_outcome
+        )
 
     def _assign(
         self,
@@ -262,6 +281,7 @@ class Environment:
         cold: bool,
         suppressed_init: bool,
         deadline: float | None = None,
+        on_outcome: OutcomeCallback | None = None,
     ) -> asyncio.Future[Outcome]:
         if self._flight is not None or self._state not in (State.STARTING, State.IDLE):
             raise RuntimeError(f"{self!r} cannot take an invocation now")
@@ -269,6 +289,7 @@ class Environment:
             self.idle_timer.cancel()
             self.idle_timer = None
         flight = _Flight(invocation, self._loop.create_future(), cold, suppressed_init)
+        flight.on_outcome = on_outcome
         if suppressed_init:
             assert deadline is not None
             flight.started_at = self._spawned_at
@@ -533,6 +554,8 @@ class Environment:
             logs=self._logs.take(),
         )
         if not flight.future.done():
+            if flight.on_outcome is not None:
+                flight.on_outcome(outcome)
             flight.future.set_result(outcome)
 
     def _fail(self, flight: _Flight, error_type: str, message: str, **kw: int) -> None:

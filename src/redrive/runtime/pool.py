@@ -46,7 +46,7 @@ from redrive.runtime.environment import Environment, Hooks, InitTimedOut, Launch
 from redrive.runtime.envvars import Credentials, WorkerSetup, worker_environment
 from redrive.runtime.interpreters import Interpreter
 from redrive.runtime.process import SpawnedProcess, WorkerProcess
-from redrive.runtime.types import FunctionSpec, Invocation, Outcome
+from redrive.runtime.types import FunctionSpec, Invocation, Outcome, OutcomeCallback
 from redrive.runtime.worker import BOOTSTRAP, CLOCK_FILE_ENV, WORKER_DIR
 from redrive.runtime.zygote import Zygote, ZygoteError
 
@@ -174,26 +174,45 @@ class Runtime:
         # event, nothing may let a virtual clock jump past the invocation's start.
         return await self._invoke(spec, invocation, self._dispatch_hold(invocation))
 
-    def submit(self, spec: FunctionSpec, invocation: Invocation) -> asyncio.Task[Outcome]:
-        """:meth:`invoke` as a task, the clock held from this call on (no gap to jump in)."""
+    def submit(
+        self,
+        spec: FunctionSpec,
+        invocation: Invocation,
+        *,
+        on_outcome: OutcomeCallback | None = None,
+    ) -> asyncio.Task[Outcome]:
+        """:meth:`invoke` as a task, the clock held from this call on (no gap to jump in).
+
+        ``on_outcome`` is called synchronously with the outcome the moment it is known, before
+        the task completes (e.g. to keep the clock from jumping until the caller has dealt
+        with it, see :meth:`Scheduler.defer`).
+        """
         hold = self._dispatch_hold(invocation)
-        task = asyncio.get_running_loop().create_task(self._invoke(spec, invocation, hold))
+        task = asyncio.get_running_loop().create_task(
+            self._invoke(spec, invocation, hold, on_outcome)
+        )
         task.add_done_callback(lambda _task: hold.release())  # also if cancelled before it ran
         return task
 
     def _dispatch_hold(self, invocation: Invocation) -> Hold:
         return self._scheduler.hold(f"invoke {invocation.request_id}")
 
-    async def _invoke(self, spec: FunctionSpec, invocation: Invocation, dispatch: Hold) -> Outcome:
+    async def _invoke(
+        self,
+        spec: FunctionSpec,
+        invocation: Invocation,
+        dispatch: Hold,
+        on_outcome: OutcomeCallback | None = None,
+    ) -> Outcome:
         try:
             if self._stopped:
                 raise RuntimeError("the runtime is shut down")
             env = self._take_idle(spec)
             if env is not None:
-                future = env.assign(invocation, cold=False)
+                future = env.assign(invocation, cold=False, on_outcome=on_outcome)
             else:
                 env = await self._create(spec, init_deadline=self._clock.now() + INIT_TIMEOUT_S)
-                future = env.assign(invocation, cold=True)
+                future = env.assign(invocation, cold=True, on_outcome=on_outcome)
         finally:
             dispatch.release()
         try:
@@ -206,7 +225,7 @@ class Runtime:
         try:
             env = await self._create(spec, init_deadline=None)
             future = env.assign_with_init(
-                invocation, deadline=self._clock.now() + spec.timeout_s
+                invocation, deadline=self._clock.now() + spec.timeout_s, on_outcome=on_outcome
             )
         finally:
             dispatch.release()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,3 +84,7 @@ class Outcome:
     max_memory_used_mb: int
     interpreter: str = ""  # e.g. "python3.12 (/usr/bin/python3.12)", said on cold start
     logs: list[LogLine] = field(default_factory=list)
+
+
+#: told an attempt's outcome synchronously, the moment the runtime knows it
+OutcomeCallback = Callable[[Outcome], None]
