@@ -137,12 +137,16 @@ class Cloud:
         """Run all work due within ``seconds`` of emulated time (virtual clock only)."""
         return self._call(self.engine.advance(seconds))
 
-    def ledger(self, function: str | None = None) -> list[dict[str, Any]]:
-        """Every invocation attempt (of ``function``, or all), oldest first."""
-        return self._call(self._ledger(function))
+    def ledger(
+        self, function: str | None = None, request_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The ledger, oldest entry first: every invocation attempt, and for each async
+        event its enqueueing, every try (with the backoff chosen) and its fate. Filter by
+        ``function`` name and by ``request_id``."""
+        return self._call(self._ledger(function, request_id))
 
-    async def _ledger(self, function: str | None) -> list[dict[str, Any]]:
-        return self.engine.ledger(function)
+    async def _ledger(self, function: str | None, request_id: str | None) -> list[dict[str, Any]]:
+        return self.engine.ledger(function, request_id)
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
         if self._loop is None or self._thread is None:

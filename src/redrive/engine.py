@@ -38,8 +38,9 @@ def service_classes() -> list[type[Service]]:
     from redrive.services.cloudwatch.service import CloudWatchService
     from redrive.services.lambda_.service import LambdaService
     from redrive.services.logs.service import LogsService
+    from redrive.services.sqs.service import SqsService
 
-    return [LogsService, CloudWatchService, LambdaService]
+    return [LogsService, CloudWatchService, SqsService, LambdaService]
 
 
 class Engine:
@@ -159,12 +160,19 @@ class Engine:
         assert isinstance(output, Mapping)
         return output
 
-    def ledger(self, function: str | None = None) -> list[dict[str, Any]]:
-        """The attempt ledger (DESIGN.md, Observability), oldest attempt first."""
+    def ledger(
+        self, function: str | None = None, request_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The attempt ledger (DESIGN.md, Observability), oldest entry first.
+
+        ``function`` keeps one function's entries; ``request_id`` one invocation's or async
+        event's (its enqueueing, every try and its fate).
+        """
         from redrive.services.lambda_ import ledger
 
         with self.platform.store.transaction() as txn:
-            return list(ledger.entries(txn, self.platform.account_id, function=function))
+            found = ledger.entries(txn, self.platform.account_id, function=function)
+            return [e for e in found if request_id is None or e["request_id"] == request_id]
 
     def new_request_id(self) -> str:
         return self.platform.rng.uuid4("request-ids")

@@ -6,7 +6,7 @@ A plain ASGI application served by uvicorn. Control API (DESIGN.md, Contracts):
 * ``GET /_redrive/clock`` -> ``{"now": <epoch s>, "mode": "wall"|"virtual", "scale": K}``
 * ``POST /_redrive/clock/advance`` ``{"seconds": S}`` -> ``{"now": ...}``; 400 under the
   wall clock
-* ``GET /_redrive/ledger[?function=NAME]`` -> ``{"attempts": [...]}``, the attempt ledger
+* ``GET /_redrive/ledger[?function=NAME][&request_id=ID]`` -> ``{"attempts": [...]}``, the ledger
 """
 
 from __future__ import annotations
@@ -95,12 +95,17 @@ class App:
 
     def _ledger(self, request: HttpRequest) -> HttpResponse:
         params = dict(request.query_params())
-        unknown = sorted(set(params) - {"function"})
+        unknown = sorted(set(params) - {"function", "request_id"})
         if unknown:
             return _control_error(
-                400, "BadRequest", f"unknown ledger filter(s) {unknown}; known: function"
+                400,
+                "BadRequest",
+                f"unknown ledger filter(s) {unknown}; known: function, request_id",
             )
-        return _json(200, {"attempts": self.engine.ledger(function=params.get("function"))})
+        entries = self.engine.ledger(
+            function=params.get("function"), request_id=params.get("request_id")
+        )
+        return _json(200, {"attempts": entries})
 
     async def _advance(self, request: HttpRequest) -> HttpResponse:
         try:

@@ -365,10 +365,6 @@ def test_create_function_refuses_publish__versions_later(lam: Any) -> None:
         ),
         ({"Code": {"S3Bucket": "bucket", "S3Key": "key.zip"}}, "code from S3 (S3Bucket, S3Key)"),
         ({"Code": {"ImageUri": "123.dkr.ecr/x:latest"}}, "container images (ImageUri)"),
-        (
-            {"DeadLetterConfig": {"TargetArn": "arn:aws:sqs:us-east-1:000000000000:dlq"}},
-            "DeadLetterConfig (dead-letter queues)",
-        ),
         ({"Layers": ["arn:aws:lambda:us-east-1:000000000000:layer:l:1"]}, "Layers"),
         ({"VpcConfig": {"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}}, "VpcConfig"),
         ({"LoggingConfig": {"LogFormat": "JSON"}}, "LoggingConfig LogFormat JSON"),

@@ -406,14 +406,6 @@ def test_dry_run_is_204_and_runs_nothing__INV_18(lam: Any, cloud: Cloud) -> None
     assert cloud.ledger(function="echo") == []
 
 
-def test_event_invocation_is_refused_until_async_exists(lam: Any) -> None:
-    create(lam, "echo", "echo")
-    with pytest.raises(ClientError) as caught:
-        lam.invoke(FunctionName="echo", InvocationType="Event", Payload=b"{}")
-    assert status_of(caught) == 501
-    assert "InvocationType Event" in error_of(caught)[1]
-
-
 def test_handler_uses_boto3_against_redrive(lam: Any, cloud: Cloud) -> None:
     create(lam, "writer", "write_log")
     assert json.loads(invoke(lam, "writer")["Body"]) == "/from/handler"
@@ -422,6 +414,7 @@ def test_handler_uses_boto3_against_redrive(lam: Any, cloud: Cloud) -> None:
 
 
 def test_ledger_over_the_control_api(cloud: Cloud) -> None:
+    import urllib.error
     import urllib.request
 
     lam = cloud.client("lambda")
@@ -432,6 +425,14 @@ def test_ledger_over_the_control_api(cloud: Cloud) -> None:
     assert [(a["request_id"], a["outcome"], a["attempt"]) for a in attempts] == [
         (request_id, "success", 1)
     ]
+    invoke(lam, "echo")
+    url = f"{cloud.endpoint_url}/_redrive/ledger?function=echo&request_id={request_id}"
+    with urllib.request.urlopen(url) as r:
+        assert [a["request_id"] for a in json.loads(r.read())["attempts"]] == [request_id]
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{cloud.endpoint_url}/_redrive/ledger?fn=echo")
+    assert refused.value.code == 400
+    assert "known: function, request_id" in refused.value.read().decode()
 
 
 def test_a_handler_waiting_on_redrive_does_not_hold_the_clock(lam: Any, cloud: Cloud) -> None:

@@ -8,6 +8,8 @@ The function document (``lambda.functions``, see :mod:`.state`) holds ``$LATEST`
                          leaves ``Environment`` out of its answers)
     Architectures, EphemeralStorage (MB), TracingMode, KMSKeyArn (optional),
     LogFormat, LogGroup, PackageType,
+    DeadLetterTarget     the DeadLetterConfig TargetArn (an SQS queue ARN), None or absent
+                         without one (DEST-10; see :func:`check_dead_letter`)
     CodeSha256 (base64), CodeSha256Hex, CodeSize, LastModifiedMs,
     RevisionId           what reads report; changes with every change, tags included
     ConfigRevision       changes only when code or configuration change (FunctionSpec.revision,
@@ -61,9 +63,7 @@ def check_unsupported(params: Params) -> None:
     for member, what in _UNSUPPORTED_STRUCTURES.items():
         if params.get(member):
             raise errors.not_supported(what)
-    dead_letter = params.get("DeadLetterConfig") or {}
-    if dead_letter.get("TargetArn"):
-        raise errors.not_supported("DeadLetterConfig (dead-letter queues)")
+    check_dead_letter(params)
     vpc = params.get("VpcConfig") or {}
     if vpc.get("SubnetIds") or vpc.get("SecurityGroupIds"):
         raise errors.not_supported("VpcConfig")
@@ -78,6 +78,35 @@ def check_unsupported(params: Params) -> None:
         raise errors.not_supported("LoggingConfig LogFormat JSON")
     if logging.get("ApplicationLogLevel") or logging.get("SystemLogLevel"):
         raise errors.not_supported("log levels (they apply to LogFormat JSON)")
+
+
+def check_dead_letter(params: Params) -> None:
+    """A DeadLetterConfig TargetArn redrive can deliver to: a standard SQS queue (DEST-10).
+
+    AWS also takes a standard SNS topic; redrive refuses one by name until it has SNS. An
+    empty TargetArn sets no dead-letter queue (UpdateFunctionConfiguration: removes it;
+    CreateFunction refuses it, see :func:`new_function`). The model's pattern has already
+    been checked (``arn:<partition>:<service>:...`` or empty). The queue's existence is not
+    checked: AWS checks only the role's permission to send to it, which redrive does not model.
+    AWS also refuses a queue in another Region (as third parties quote it; not emulated here,
+    the check would need the caller's Region).
+    """
+    target = (params.get("DeadLetterConfig") or {}).get("TargetArn") or ""
+    if not target:
+        return
+    parts = target.split(":", 5)
+    service = parts[2] if len(parts) > 2 else ""
+    if service not in ("sqs", "sns"):
+        raise errors.dead_letter_service()
+    if len(parts) == 6 and parts[5].endswith(".fifo"):
+        raise errors.dead_letter_fifo("SQS queue" if service == "sqs" else "SNS topic")
+    if service == "sns":
+        raise errors.not_supported(f"Amazon SNS topics as dead-letter queues ({target})")
+    if len(parts) < 6 or not parts[3] or not parts[4] or not parts[5]:
+        raise errors.invalid_parameter(
+            "redrive expects a dead-letter queue ARN of the form "
+            f"arn:aws:sqs:<region>:<account id>:<queue name>, not {target}"
+        )
 
 
 def check_snapstart(params: Params, runtime: str) -> None:
@@ -168,6 +197,12 @@ def new_function(
     }
     if params.get("KMSKeyArn"):
         doc["KMSKeyArn"] = params["KMSKeyArn"]
+    dead_letter = params.get("DeadLetterConfig")
+    if dead_letter is not None and dead_letter.get("TargetArn") == "":
+        # [observed] CreateFunction refuses the empty TargetArn that removes a dead-letter
+        # queue in UpdateFunctionConfiguration
+        raise errors.dead_letter_not_an_arn("")
+    doc["DeadLetterTarget"] = dead_letter_target(params)
     set_code(doc, info)
     return doc
 
@@ -176,6 +211,12 @@ def set_code(doc: Doc, info: CodeInfo) -> None:
     doc["CodeSha256"] = info.sha256
     doc["CodeSha256Hex"] = info.sha256_hex
     doc["CodeSize"] = info.size
+
+
+def dead_letter_target(params: Params) -> str | None:
+    """The dead-letter queue a (checked) request sets, None for none."""
+    target = (params.get("DeadLetterConfig") or {}).get("TargetArn")
+    return str(target) if target else None
 
 
 def apply_configuration(doc: Doc, params: Params) -> None:
@@ -191,6 +232,10 @@ def apply_configuration(doc: Doc, params: Params) -> None:
         doc["TracingMode"] = params["TracingConfig"].get("Mode", c.DEFAULT_TRACING_MODE)
     if "KMSKeyArn" in params:
         doc["KMSKeyArn"] = params["KMSKeyArn"] or None
+    if "DeadLetterConfig" in params:
+        # {"TargetArn": ""} removes the dead-letter queue ([observed]: how Ansible's lambda
+        # module and node-lambda remove one); {} without TargetArn does too [inferred]
+        doc["DeadLetterTarget"] = dead_letter_target(params)
     logging = params.get("LoggingConfig") or {}
     if logging.get("LogGroup"):
         doc["LogGroup"] = logging["LogGroup"]
@@ -241,6 +286,8 @@ def configuration(doc: Doc, account_id: str, region: str, *, qualified_arn: bool
         out["Environment"] = {"Variables": dict(doc["Environment"])}
     if doc.get("KMSKeyArn"):
         out["KMSKeyArn"] = doc["KMSKeyArn"]
+    if doc.get("DeadLetterTarget"):
+        out["DeadLetterConfig"] = {"TargetArn": doc["DeadLetterTarget"]}
     return out
 
 

@@ -139,3 +139,18 @@ DEFAULT_LIST_MAX_ITEMS = 50
 # -- concurrency ----------------------------------------------------------------------------
 #: The unreserved pool may not fall below min(100, account limit) (CONC-4)
 MIN_UNRESERVED_CONCURRENCY = 100
+
+# -- asynchronous invocation (EventInvokeConfig) --------------------------------------------
+#: MaximumRetryAttempts: 0-2, default 2 when no config sets it (ASYNC-3, ASYNC-11). The wire
+#: layer checks the range from botocore's model; these name the limits for the async engine.
+MIN_RETRY_ATTEMPTS = 0
+MAX_RETRY_ATTEMPTS = 2
+DEFAULT_RETRY_ATTEMPTS = 2
+#: MaximumEventAgeInSeconds: 60-21600 (6 h), default 21600 (ASYNC-7, ASYNC-11)
+MIN_EVENT_AGE_SECONDS = 60
+MAX_EVENT_AGE_SECONDS = 21600
+DEFAULT_EVENT_AGE_SECONDS = 21600
+#: ListFunctionEventInvokeConfigs MaxItems: 1-50 (model), default 50 [inferred: the model's
+#: maximum; https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctionEventInvokeConfigs.html
+#: names no default]
+DEFAULT_EVENT_INVOKE_CONFIG_MAX_ITEMS = 50

@@ -110,13 +110,15 @@ async def invoke(service: LambdaService, ctx: RequestContext, params: Params) ->
     payload = check_payload(params.get("Payload") or b"", invocation_type)
     client_context = check_client_context(params.get("ClientContext"))
     if invocation_type == "Event":
-        raise ServiceError(
-            "NotImplemented",
-            "redrive does not implement InvocationType Event yet: asynchronous invocation "
-            "(retries, destinations, dead-letter queues) comes in a later release",
-            501,
-            sender_fault=False,
+        # ASYNC-1: committed before the 202; everything after happens in the queue
+        service.async_queue.enqueue(
+            spec,
+            qualifier=params.get("Qualifier"),
+            payload=payload,
+            request_id=ctx.request_id,
+            client_context=client_context,
         )
+        return {"StatusCode": 202, "Payload": b""}
     if invocation_type == "DryRun":
         return {"StatusCode": 204}  # INV-18: validated, not run, no logs, no metrics
 
@@ -140,7 +142,7 @@ async def invoke(service: LambdaService, ctx: RequestContext, params: Params) ->
         invocation = Invocation(
             request_id=ctx.request_id,
             payload=payload,
-            invoked_function_arn=_invoked_arn(spec, params.get("Qualifier")),
+            invoked_function_arn=invoked_arn(spec, params.get("Qualifier")),
             client_context=client_context,
         )
         outcome = await run_attempt(service, spec, invocation)
@@ -178,10 +180,12 @@ def finish_attempt(
     *,
     invocation_type: str,
     running: int,
+    details: dict[str, Any] | None = None,
 ) -> list[LogLine]:
     """Write the attempt's log lines, metrics (OBS-2..6) and ledger entry; return the lines.
 
-    ``running`` is the function's number of invocations in flight when this one started.
+    ``running`` is the function's number of invocations in flight when this one started;
+    ``details`` are added to the ledger entry (an async attempt's number and what follows it).
     """
     platform = service.platform
     lines = reporting.report_lines(
@@ -218,6 +222,7 @@ def finish_attempt(
                 "cold": outcome.cold,
                 "duration_ms": round(outcome.duration_ms, 2),
                 "environment": outcome.environment_id,
+                **(details or {}),
             },
         )
     return lines
@@ -252,5 +257,5 @@ def _record_throttle(
         )
 
 
-def _invoked_arn(spec: FunctionSpec, qualifier: Any) -> str:
+def invoked_arn(spec: FunctionSpec, qualifier: Any) -> str:
     return spec.function_arn if not qualifier else f"{spec.function_arn}:{qualifier}"

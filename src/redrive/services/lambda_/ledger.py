@@ -38,7 +38,11 @@ def classify(outcome: Outcome) -> str:
 
 
 def record(txn: Transaction, account: str, entry: dict[str, Any]) -> None:
-    """Append one attempt (``entry`` must have ``function`` and ``started_at``)."""
+    """Append one entry (``entry`` must have ``function`` and ``started_at``).
+
+    ``kind`` says what it is: ``attempt`` (the default), ``enqueued`` or ``fate`` (async events).
+    """
+    entry.setdefault("kind", "attempt")
     key = (
         account,
         str(entry["function"]),

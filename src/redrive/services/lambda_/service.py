@@ -15,7 +15,7 @@ import base64
 import binascii
 import itertools
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal
@@ -33,7 +33,9 @@ from redrive.services.lambda_ import (
     state,
 )
 from redrive.services.lambda_ import constants as c
+from redrive.services.lambda_ import event_invoke_config as eic
 from redrive.services.lambda_.arns import FunctionRef
+from redrive.services.lambda_.async_queue import AsyncQueue
 from redrive.services.lambda_.concurrency import ConcurrencyTracker
 from redrive.services.lambda_.state import Doc
 from redrive.store import Transaction
@@ -73,6 +75,15 @@ class LambdaService(Service):
       ``Function not found: <arn>:$LATEST``), another region or account, or a qualifier that
       contradicts the name.
     * :meth:`reserved_concurrency` ``(account_id, region, name)`` -> ``int | None``.
+    * :meth:`event_invoke_settings` ``(account_id, region, function_name, qualifier=None)`` ->
+      :class:`~redrive.services.lambda_.event_invoke_config.EventInvokeSettings`: the retry
+      limits and destination ARNs of that qualifier's EventInvokeConfig (``$LATEST`` when
+      None), with AWS's defaults (2 retries, 21600 s, no destinations) for what it leaves unset
+      or when there is none (ASYNC-3, ASYNC-7, ASYNC-12); raises ``Function not found`` (404)
+      when the function does not exist.
+    * :meth:`dead_letter_target` ``(account_id, region, function_name)`` -> ``str | None``: the
+      TargetArn of the function's DeadLetterConfig (an SQS queue ARN, DEST-10), None without
+      one; 404 as above.
     * :meth:`on_function_changed` ``(callback)`` registers ``callback(FunctionChange)``, called
       after a function's code or configuration changes, after it is deleted, and after its
       reserved concurrency changes; it returns a function that unregisters the callback. A
@@ -89,15 +100,19 @@ class LambdaService(Service):
         self.runtime = Runtime(platform)
         #: invocations in flight against the concurrency pools (CONC)
         self.concurrency = ConcurrencyTracker()
+        #: accepted asynchronous events until their fate (ASYNC, DEST)
+        self.async_queue = AsyncQueue(self)
         self.on_function_changed(self._discard_environments)
 
     # -- life and invocation ---------------------------------------------------------------
 
     def start(self) -> None:
         self.runtime.start()
+        self.async_queue.start()
 
-    def stop(self) -> Awaitable[None]:
-        return self.runtime.shutdown()
+    async def stop(self) -> None:
+        await self.async_queue.stop()
+        await self.runtime.shutdown()
 
     def serving(self, access_key_id: str | None) -> AbstractContextManager[object]:
         """A handler's own AWS call: its environment waits on redrive, it does not compute."""
@@ -552,6 +567,85 @@ class LambdaService(Service):
         if name is None:
             raise errors.invalid_marker(marker)
         return name
+
+    # -- asynchronous invocation settings (ASYNC-11..13, DEST-1, DEST-10) -----------------------
+
+    def event_invoke_settings(
+        self, account_id: str, region: str, function_name: str, qualifier: str | None = None
+    ) -> eic.EventInvokeSettings:
+        """Retry limits and destinations of a qualifier's async events (see the class doc)."""
+        ref = arns.resolve(
+            function_name,
+            account_id=account_id,
+            region=region,
+            qualifier=qualifier,
+            action="InvokeFunction",
+        )
+        with self.store.transaction() as txn:
+            return eic.settings(txn, account_id, region, ref)
+
+    def dead_letter_target(self, account_id: str, region: str, function_name: str) -> str | None:
+        """The function's dead-letter queue ARN, or None (see the class doc)."""
+        ref = arns.resolve(
+            function_name, account_id=account_id, region=region, action="InvokeFunction"
+        )
+        with self.store.transaction() as txn:
+            doc = state.get_function(txn, account_id, region, ref.name)
+        if doc is None:
+            raise errors.function_not_found(arns.function_arn(account_id, region, ref.name))
+        target = doc.get("DeadLetterTarget")
+        return str(target) if target else None
+
+    @operation("PutFunctionEventInvokeConfig")
+    def put_function_event_invoke_config(self, ctx: RequestContext, params: Params) -> Output:
+        ref = self._event_invoke_ref(ctx, params)
+        with self.store.transaction() as txn:
+            return eic.put(
+                txn, ctx.account_id, ctx.region, ref, params, now_ms=self.platform.now_ms()
+            )
+
+    @operation("UpdateFunctionEventInvokeConfig")
+    def update_function_event_invoke_config(self, ctx: RequestContext, params: Params) -> Output:
+        ref = self._event_invoke_ref(ctx, params)
+        with self.store.transaction() as txn:
+            return eic.update(
+                txn, ctx.account_id, ctx.region, ref, params, now_ms=self.platform.now_ms()
+            )
+
+    @operation("GetFunctionEventInvokeConfig")
+    def get_function_event_invoke_config(self, ctx: RequestContext, params: Params) -> Output:
+        ref = self._event_invoke_ref(ctx, params)
+        with self.store.transaction() as txn:
+            return eic.get(txn, ctx.account_id, ctx.region, ref)
+
+    @operation("DeleteFunctionEventInvokeConfig")
+    def delete_function_event_invoke_config(self, ctx: RequestContext, params: Params) -> Output:
+        ref = self._event_invoke_ref(ctx, params)
+        with self.store.transaction() as txn:
+            return eic.delete(txn, ctx.account_id, ctx.region, ref)
+
+    @operation("ListFunctionEventInvokeConfigs")
+    def list_function_event_invoke_configs(self, ctx: RequestContext, params: Params) -> Output:
+        ref = self._event_invoke_ref(ctx, params)
+        with self.store.transaction() as txn:
+            return eic.list_configs(
+                txn,
+                ctx.account_id,
+                ctx.region,
+                ref,
+                marker=params.get("Marker"),
+                max_items=params.get("MaxItems"),
+            )
+
+    @staticmethod
+    def _event_invoke_ref(ctx: RequestContext, params: Params) -> FunctionRef:
+        return arns.resolve(
+            params["FunctionName"],
+            account_id=ctx.account_id,
+            region=ctx.region,
+            qualifier=params.get("Qualifier"),
+            action=ctx.operation or "GetFunctionEventInvokeConfig",
+        )
 
 
 def _page_marker(name: str) -> str:

@@ -9,6 +9,10 @@ Tables (every key starts with account id and region):
                         document so listing functions never loads packages
 ``lambda.concurrency``  ``(account, region, name)`` -> reserved concurrency (functions that
                         have one), so the account's unreserved pool is one short scan (CONC-3)
+``lambda.event-invoke-configs``
+                        ``(account, region, name, qualifier)`` -> the EventInvokeConfig of
+                        ``$LATEST``, a version or an alias (ASYNC-11, ASYNC-12; fields in
+                        :mod:`.event_invoke_config`)
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from redrive.store import Transaction
 FUNCTIONS = "lambda.functions"
 CODE = "lambda.code"
 CONCURRENCY = "lambda.concurrency"
+EVENT_INVOKE_CONFIGS = "lambda.event-invoke-configs"
 
 Doc = dict[str, Any]
 
@@ -45,6 +50,8 @@ def delete_function(txn: Transaction, account: str, region: str, name: str) -> N
     for key, _ in list(txn.scan(CODE, (account, region, name))):
         txn.delete(CODE, key)
     txn.delete(CONCURRENCY, (account, region, name))
+    for key, _ in list(txn.scan(EVENT_INVOKE_CONFIGS, (account, region, name))):
+        txn.delete(EVENT_INVOKE_CONFIGS, key)
 
 
 def iter_functions(
@@ -96,3 +103,35 @@ def delete_reserved(txn: Transaction, account: str, region: str, name: str) -> N
 def reserved_by_function(txn: Transaction, account: str, region: str) -> dict[str, int]:
     """Reserved concurrency of every function that has one, by function name."""
     return {str(key[2]): int(value) for key, value in txn.scan(CONCURRENCY, (account, region))}
+
+
+# -- event invoke configs ---------------------------------------------------------------------
+
+
+def get_event_invoke_config(
+    txn: Transaction, account: str, region: str, name: str, qualifier: str
+) -> Doc | None:
+    doc: Doc | None = txn.get(EVENT_INVOKE_CONFIGS, (account, region, name, qualifier))
+    return doc
+
+
+def put_event_invoke_config(
+    txn: Transaction, account: str, region: str, name: str, doc: Doc
+) -> None:
+    """Keep ``doc`` as the config of function ``name`` and ``doc["Qualifier"]``."""
+    txn.put(EVENT_INVOKE_CONFIGS, (account, region, name, doc["Qualifier"]), doc)
+
+
+def delete_event_invoke_config(
+    txn: Transaction, account: str, region: str, name: str, qualifier: str
+) -> bool:
+    return txn.delete(EVENT_INVOKE_CONFIGS, (account, region, name, qualifier))
+
+
+def iter_event_invoke_configs(
+    txn: Transaction, account: str, region: str, name: str, *, after: str | None = None
+) -> Iterator[Doc]:
+    """A function's configs in qualifier order, those after ``after`` only if it is given."""
+    start = None if after is None else (account, region, name, after + "\x00")
+    for _key, doc in txn.scan(EVENT_INVOKE_CONFIGS, (account, region, name), start=start):
+        yield doc
