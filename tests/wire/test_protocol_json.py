@@ -361,17 +361,47 @@ def test_error_fields_are_serialized_through_the_error_shape() -> None:
 
 
 def test_query_compatible_json_error() -> None:
+    # __type names the shape; x-amzn-query-error carries SQS's legacy query code, which
+    # botocore makes the error's Code (its QueryErrorCode keeps the shape name)
     sqs = model("sqs")
     error = ServiceError("QueueDoesNotExist", "The specified queue does not exist.")
     response = PROTOCOL.serialize_error(sqs, error, "r")
-    assert response.headers["x-amzn-query-error"] == "QueueDoesNotExist;Sender"
+    assert response.headers["x-amzn-query-error"] == (
+        "AWS.SimpleQueueService.NonExistentQueue;Sender"
+    )
+    assert response.headers["x-amzn-ErrorType"] == "QueueDoesNotExist"
+    assert json.loads(response.body)["__type"] == "QueueDoesNotExist"
     parsed = botocore_parse(None, response, "json")["Error"]
-    assert parsed["Code"] == "QueueDoesNotExist"
+    assert parsed["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
     assert parsed["QueryErrorCode"] == "QueueDoesNotExist"
     assert parsed["Type"] == "Sender"
     assert parsed["Message"] == "The specified queue does not exist."
     server = PROTOCOL.serialize_error(sqs, ServiceError("InternalError", "x", 500), "r")
     assert server.headers["x-amzn-query-error"] == "InternalError;Receiver"
+
+
+@pytest.mark.parametrize(
+    ("raised", "shape", "legacy"),
+    [
+        ("QueueDoesNotExist", "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"),
+        (
+            "AWS.SimpleQueueService.NonExistentQueue",
+            "QueueDoesNotExist",
+            "AWS.SimpleQueueService.NonExistentQueue",
+        ),
+        ("QueueNameExists", "QueueNameExists", "QueueAlreadyExists"),
+        ("QueueAlreadyExists", "QueueNameExists", "QueueAlreadyExists"),
+        ("KmsDisabled", "KmsDisabled", "KMS.DisabledException"),
+        ("ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid"),
+        ("InvalidAttributeName", "InvalidAttributeName", "InvalidAttributeName"),
+    ],
+)
+def test_sqs_errors_may_be_raised_by_shape_name_or_legacy_code(
+    raised: str, shape: str, legacy: str
+) -> None:
+    response = PROTOCOL.serialize_error(model("sqs"), ServiceError(raised, "m"), "r")
+    assert json.loads(response.body)["__type"] == shape
+    assert response.headers["x-amzn-query-error"] == f"{legacy};Sender"
 
 
 def test_malformed_request_error_uses_serialization_exception() -> None:
@@ -528,15 +558,31 @@ def test_end_to_end_logs_client() -> None:
 
 
 def test_end_to_end_sqs_query_compatible_error() -> None:
+    # boto3/botocore: the modelled exception class, and the legacy query code as Error.Code
     def handler(operation: str, params: dict[str, Any]) -> Mapping[str, Any]:
         raise ServiceError("QueueDoesNotExist", "The specified queue does not exist.")
 
     client = client_for(RedriveEndpoint(PROTOCOL, "sqs", handler))
     with pytest.raises(client.exceptions.QueueDoesNotExist) as caught:
         client.get_queue_url(QueueName="nope")
+    assert caught.value.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
+    assert caught.value.response["Error"]["QueryErrorCode"] == "QueueDoesNotExist"
     assert caught.value.response["Error"]["Type"] == "Sender"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     with pytest.raises(ClientError):
         client.get_queue_url(QueueName="nope")
+
+
+def test_end_to_end_sqs_error_raised_by_its_legacy_code() -> None:
+    def handler(operation: str, params: dict[str, Any]) -> Mapping[str, Any]:
+        raise ServiceError("AWS.SimpleQueueService.PurgeQueueInProgress", "Only one", 403)
+
+    client = client_for(RedriveEndpoint(PROTOCOL, "sqs", handler))
+    with pytest.raises(client.exceptions.PurgeQueueInProgress) as caught:
+        client.purge_queue(QueueUrl="http://localhost:4566/000000000000/q")
+    error = caught.value.response["Error"]
+    assert error["Code"] == "AWS.SimpleQueueService.PurgeQueueInProgress"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
 
 
 def test_end_to_end_cloudwatch_speaks_json_with_stock_botocore() -> None:

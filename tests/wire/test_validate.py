@@ -196,3 +196,44 @@ def test_model_generated_samples_are_valid(service: str) -> None:
         op = model.operation_model(name)
         if op.input_shape is not None:
             assert problems(op.input_shape, sample_input(op, seed=7)) == [], name
+
+
+# -- members a service checks itself (quirks.MEMBER_ERRORS) -----------------------------------
+
+_LAMBDA_FUNCTION = {
+    "FunctionName": "f",
+    "Role": "arn:aws:iam::000000000000:role/r",
+    "Code": {"ZipFile": b"zip"},
+}
+
+
+@pytest.mark.parametrize("operation", ["CreateFunction", "UpdateFunctionConfiguration"])
+def test_lambda_runtime_outside_the_model_enum_is_invalid_parameter_value(operation: str) -> None:
+    params = {**_LAMBDA_FUNCTION, "Runtime": "non-existent-runtime"}
+    if operation == "UpdateFunctionConfiguration":
+        params = {"FunctionName": "f", "Runtime": "non-existent-runtime"}
+    error = _error("lambda", operation, params)
+    assert (error.code, error.status) == ("InvalidParameterValueException", 400)
+    assert error.message.startswith(
+        "Value non-existent-runtime at 'runtime' failed to satisfy constraint: Member must "
+        "satisfy enum value set: [nodejs20.x, python3.14, "
+    )
+    assert error.message.endswith(", python3.8, python3.9] or be a valid ARN")
+    assert [p.path for p in error.problems] == ["runtime"]
+
+
+def test_other_problems_come_first_and_leave_the_runtime_out() -> None:
+    params = {**_LAMBDA_FUNCTION, "Runtime": "PYTHON3.9", "Timeout": 0}
+    error = _error("lambda", "CreateFunction", params)
+    assert error.code == "ValidationException"
+    assert error.message == (
+        "1 validation error detected: Value '0' at 'timeout' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1"
+    )
+
+
+def test_member_errors_are_per_operation() -> None:
+    assert quirks.member_error("lambda", "CreateFunction", "runtime") is not None
+    assert quirks.member_error("lambda", "CreateFunction", "handler") is None
+    assert quirks.member_error("lambda", "PublishLayerVersion", "compatibleRuntimes") is None
+    _ok("lambda", "CreateFunction", {**_LAMBDA_FUNCTION, "Runtime": "python3.12"})

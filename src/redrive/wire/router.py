@@ -14,7 +14,8 @@
    ``/service/<Name>/operation/<Op>``; ``<Name>`` is the model's ``targetPrefix``.
 3. **json**: an ``X-Amz-Target: <targetPrefix>.<Op>`` header; the prefix picks the service
    among those sharing a signing name.
-4. **query**: an ``Action`` parameter in the query string or a form-encoded body. The
+4. **query**: an ``Action`` parameter in the query string or a form-encoded body, whatever
+   the path (older SDKs post SQS requests to the queue URL, ``/<account>/<queue>``). The
    ``Version`` parameter, when it names one candidate's API version, picks among them.
    Query-compatible JSON services (SQS, CloudWatch) also accept query requests.
 5. **REST** (rest-json, rest-xml): the ``requestUri`` templates of the candidate services'

@@ -12,6 +12,7 @@ from botocore.model import ServiceModel, Shape
 from botocore.utils import parse_timestamp as _botocore_parse_timestamp
 
 from redrive.errors import MalformedRequest
+from redrive.wire import quirks
 
 UTC = dt.timezone.utc
 
@@ -29,24 +30,30 @@ class ErrorShapeInfo:
 
     shape_name: str  # used as __type by json / cbor / rest-json
     query_code: str  # used by query / rest-xml and by the x-amzn-query-error header
+    status: int = 400  # the HTTP status the model gives the error
 
 
 def error_shape(service: ServiceModel, code: str) -> ErrorShapeInfo:
-    """Look up the error shape whose name or ``error.code`` trait is ``code``.
+    """Look up the error shape whose name or query code is ``code``.
 
-    Codes that no shape declares (generic codes such as ``ValidationException``) map to
-    themselves.
+    The query code is the shape's ``error.code`` trait or, for services whose model lost
+    those traits, the code :data:`redrive.wire.quirks.QUERY_ERROR_CODES` gives it; a service
+    may raise either the shape name or that code. Codes that no shape declares (generic codes
+    such as ``ValidationException``) map to themselves.
     """
     return _error_table(service).get(code, ErrorShapeInfo(code, code))
 
 
 @lru_cache(maxsize=64)
 def _error_table(service: ServiceModel) -> dict[str, ErrorShapeInfo]:
+    legacy = quirks.QUERY_ERROR_CODES.get(service.service_name, {})
     table: dict[str, ErrorShapeInfo] = {}
     for shape in service.error_shapes:
         trait = shape.metadata.get("error", {})
-        query_code = trait.get("code", shape.name)
-        info = ErrorShapeInfo(shape.name, query_code)
+        query_code, status = legacy.get(shape.name, (shape.name, 400))
+        query_code = str(trait.get("code", query_code))
+        status = int(trait.get("httpStatusCode", status))
+        info = ErrorShapeInfo(shape.name, query_code, status)
         table.setdefault(shape.name, info)
         table.setdefault(query_code, info)
     return table

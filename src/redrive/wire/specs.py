@@ -2,6 +2,8 @@
 
 * :func:`service_model` loads one model by its botocore name (``logs``, ``cloudwatch``).
 * :func:`signing_name`, :func:`target_prefix` and :func:`protocols` read a model's metadata.
+* :func:`query_model` is a model as the query protocol walks it: with the query names
+  :data:`redrive.wire.quirks.QUERY_NAMES` restores (SQS's JSON model lost them).
 * :func:`services_with` finds the services whose signing name or target prefix is a given
   value. Asked about a few candidate names (``among``), it loads only those; asked about all
   services it builds a full index once, from the ``metadata`` at the head of each of the
@@ -16,6 +18,7 @@ which older SDKs still speak to them.
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import os
@@ -28,11 +31,14 @@ from botocore.exceptions import DataNotFoundError
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
 
+from redrive.wire import quirks
+
 __all__ = [
     "Attribute",
     "available_services",
     "likely_names",
     "protocols",
+    "query_model",
     "service_model",
     "services_speaking",
     "services_with",
@@ -73,6 +79,44 @@ def service_model(name: str) -> ServiceModel:
     if name not in available_services():
         raise KeyError(f"botocore has no service model named {name!r}")
     data = _loader().load_service_model(name, "service-2")
+    return ServiceModel(data, service_name=name)
+
+
+def query_model(model: ServiceModel) -> ServiceModel:
+    """``model`` as the query protocol reads and writes it.
+
+    For a service listed in :data:`redrive.wire.quirks.QUERY_NAMES`, the botocore model of
+    that name with the listed ``locationName`` traits and ``xmlNamespace`` added, and the
+    ``resultWrapper`` every query model gives an output (``<Operation>Result``) where the
+    model has none (built once); ``model`` itself for any other service.
+    """
+    name = str(model.service_name)
+    if name not in quirks.QUERY_NAMES or name not in available_services():
+        return model
+    return _query_model(name)
+
+
+@cache
+def _query_model(name: str) -> ServiceModel:
+    names = quirks.QUERY_NAMES[name]
+    data = copy.deepcopy(_loader().load_service_model(name, "service-2"))
+    data["metadata"]["xmlNamespace"] = names.xml_namespace
+    for operation_name, operation in data["operations"].items():
+        if "output" in operation:
+            operation["output"].setdefault("resultWrapper", f"{operation_name}Result")
+    shapes = data["shapes"]
+    for where, location_name in names.location_names.items():
+        shape_name, _, part = where.partition(".")
+        shape = shapes[shape_name]  # KeyError: the table names a shape the model lacks
+        if not part:
+            target = shape
+        elif shape["type"] == "structure":
+            target = shape["members"][part]
+        elif (shape["type"], part) in (("list", "member"), ("map", "key"), ("map", "value")):
+            target = shape[part]
+        else:
+            raise KeyError(f"{name}: {where} names no member of a {shape['type']}")
+        target["locationName"] = location_name
     return ServiceModel(data, service_name=name)
 
 

@@ -30,6 +30,9 @@ Choices (from error messages AWS services return, as quoted in public SDK issues
 * A value of the wrong Python type means the parser let something through that the protocol
   cannot carry; it is a :class:`~redrive.errors.MalformedRequest` (the protocol's
   serialization error), as AWS answers such bodies.
+* **Members the service checks itself** (:data:`redrive.wire.quirks.MEMBER_ERRORS`, Lambda's
+  ``Runtime``) are left out of the validation error; when they are all that fails, the
+  first one's own error is raised (``InvalidParameterValueException`` for Lambda).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -64,6 +67,8 @@ class Problem:
     constraint: str
     #: the model's name of a missing required top-level member (for ``MissingParameter``)
     missing_member: str | None = None
+    #: the value itself (None for a missing one)
+    raw: Any = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return (
@@ -92,6 +97,17 @@ def validate(service: str, operation: OperationModel, params: Mapping[str, Any])
     found = problems(operation.input_shape, params)
     if not found:
         return
+    checked_by_service = [
+        (problem, rule)
+        for problem in found
+        if (rule := quirks.member_error(service, operation.name, problem.path)) is not None
+    ]
+    if checked_by_service:
+        found = [p for p in found if all(p is not own for own, _ in checked_by_service)]
+        if not found:
+            problem, rule = checked_by_service[0]
+            text = rule.message.format(value=_render(problem.raw))
+            raise ValidationError(rule.code, text, rule.status, [problem])
     style = quirks.validation_style(service)
     if style.missing_code is not None:
         for problem in found:
@@ -152,7 +168,7 @@ def _value(shape: Shape, value: Any, path: str) -> Iterator[Problem]:
     else:
         _check_scalar_type(shape, value, path)
         for constraint in _scalar_constraints(shape, value):
-            yield Problem(path, _quoted(value), constraint)
+            yield Problem(path, _quoted(value), constraint, raw=value)
 
 
 def _list(shape: Shape, value: Any, path: str) -> Iterator[Problem]:

@@ -231,12 +231,22 @@ def test_create_function_accepts_every_supported_python(lam: Any, runtime: str) 
 
 
 def test_create_function_refuses_an_unknown_runtime_by_the_model(lam: Any) -> None:
-    # AWS answers InvalidParameterValueException here; redrive's wire layer answers first
+    # [recorded] localstack test_create_lambda_exceptions `invalid_runtime_exc`: not Coral's
+    # ValidationException but InvalidParameterValueException, listing AWS's own runtime set
+    # (redrive.wire.quirks.MEMBER_ERRORS)
     with pytest.raises(ClientError) as exc:
         create(lam, "odd", Runtime="non-existent-runtime")
-    code, message = error_of(exc)
-    assert code == "ValidationException"
-    assert "Value 'non-existent-runtime' at 'runtime'" in message
+    assert error_of(exc) == (
+        "InvalidParameterValueException",
+        "Value non-existent-runtime at 'runtime' failed to satisfy constraint: Member must "
+        "satisfy enum value set: [nodejs20.x, python3.14, provided.al2023, python3.12, "
+        "python3.13, nodejs24.x, nodejs22.x, java17, nodejs16.x, java25, dotnet8, python3.10, "
+        "java11, python3.11, dotnet6, java21, nodejs18.x, provided.al2, ruby3.3, ruby3.4, "
+        "java8.al2, ruby3.2, python3.8, python3.9] or be a valid ARN",
+    )
+    assert status_of(exc) == 400
+    assert exc.value.response["Type"] == "User"
+    assert_nothing_created(lam, "odd")
 
 
 @pytest.mark.parametrize("missing", ["Runtime", "Handler"])

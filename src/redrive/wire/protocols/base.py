@@ -73,7 +73,9 @@ class WireProtocol(ABC):
         """The HTTP response for ``error``, in the protocol's error format.
 
         The error's ``code`` is what an SDK user sees. When the model has an error shape with
-        that code (its name, or its ``error.code`` trait), the protocol uses the shape's name
-        where it writes a type (``__type``) and, for ``awsQueryCompatible`` services, adds the
-        ``x-amzn-query-error: <code>;<Sender|Receiver>`` header.
+        that code (its name, or its query code: the ``error.code`` trait, or the code
+        :data:`redrive.wire.quirks.QUERY_ERROR_CODES` gives it), the protocol uses the shape's
+        name where it writes a type (``__type``), the query code where it writes a code
+        (``<Code>``) and, for ``awsQueryCompatible`` services, adds the
+        ``x-amzn-query-error: <query code>;<Sender|Receiver>`` header.
         """

@@ -14,10 +14,16 @@ writes them:
   and ``value`` renamed by the key and value shapes' ``locationName``;
 * scalars as text: ``true``/``false``, numbers, ISO 8601 timestamps, base64 blobs.
 
-Unknown parameters are ignored. A response is
+Unknown parameters are ignored; when two members are sent under one name, the first in
+model order takes the values. A response is
 ``<OpResponse xmlns=...><OpResult>...</OpResult><ResponseMetadata>...`` (the output shape's
 ``resultWrapper``), an error ``<ErrorResponse><Error><Type/><Code/><Message/></Error>
 <RequestId/></ErrorResponse>``; both are ``text/xml``.
+
+Per-service differences (:mod:`redrive.wire.quirks`): the names a service's current model
+lost are restored (:func:`redrive.wire.specs.query_model`, SQS), and a request sent to a
+resource's URL without naming it in the parameters gets it from the URL
+(``POST /000000000000/orders`` -> ``QueueUrl=http://<host>/000000000000/orders``).
 """
 
 from __future__ import annotations
@@ -30,9 +36,11 @@ from urllib.parse import parse_qsl
 from botocore.model import OperationModel, ServiceModel, Shape
 
 from redrive.errors import MalformedRequest, ServiceError
+from redrive.wire import quirks
 from redrive.wire.http import HttpRequest, HttpResponse
 from redrive.wire.protocols import register
 from redrive.wire.protocols._xml import (
+    element_name,
     escape_attribute,
     escape_text,
     parse_text,
@@ -41,6 +49,7 @@ from redrive.wire.protocols._xml import (
 )
 from redrive.wire.protocols.base import WireProtocol
 from redrive.wire.shapes import error_shape, structure_shape_for_error
+from redrive.wire.specs import query_model
 
 __all__ = ["QueryProtocol", "decode_form", "xml_namespace"]
 
@@ -113,7 +122,14 @@ def _join(path: str, key: str) -> str:
 
 def _read_members(shape: Shape, node: _Node, path: str) -> dict[str, Any]:
     parsed: dict[str, Any] = {}
+    taken: set[str] = set()
     for name, member in shape.members.items():
+        sent_as = element_name(name, member)
+        if sent_as in taken:
+            # SQS ReceiveMessage: AttributeNames and MessageSystemAttributeNames are both
+            # AttributeName.N; no request can tell them apart, the first member reads them
+            continue
+        taken.add(sent_as)
         key = str(member.serialization.get("name", name))
         value = _read(member, node, key, _join(path, key))
         if value is not _MISSING:
@@ -198,6 +214,29 @@ def _read_map(shape: Shape, node: _Node, path: str) -> Any:
     return parsed
 
 
+# --- per-service views -------------------------------------------------------------------
+
+
+def _query_view(operation: OperationModel) -> OperationModel:
+    """``operation`` of the model as the query protocol walks it (see ``query_model``)."""
+    model = query_model(operation.service_model)
+    if model is operation.service_model:
+        return operation
+    return model.operation_model(operation.name)
+
+
+def _request_url(request: HttpRequest) -> str | None:
+    """The URL a request was sent to, when its path names a resource (not ``/``).
+
+    redrive is served over plain HTTP, so the scheme is ``http``.
+    """
+    path = request.path.rstrip("/")
+    if not path:
+        return None
+    host = request.headers.get("host") or "localhost"
+    return f"http://{host}{path}"
+
+
 # --- the protocol -----------------------------------------------------------------------
 
 
@@ -218,13 +257,19 @@ class QueryProtocol(WireProtocol):
             except UnicodeDecodeError as exc:
                 raise MalformedRequest("The request body is not valid UTF-8") from exc
             pairs += decode_form(text, "request body")
-        shape = operation.input_shape
+        shape = _query_view(operation).input_shape
         if shape is None:
             return {}
         try:
-            return _read_members(shape, _Node.tree(pairs), "")
+            parsed = _read_members(shape, _Node.tree(pairs), "")
         except RecursionError as exc:  # a recursive shape named ever deeper
             raise MalformedRequest("Request parameters are nested too deeply") from exc
+        member = quirks.QUERY_URL_MEMBERS.get(operation.service_model.service_name)
+        if member is not None and member in shape.members and member not in parsed:
+            url = _request_url(request)
+            if url is not None:
+                parsed[member] = url
+        return parsed
 
     def serialize_response(
         self,
@@ -232,6 +277,7 @@ class QueryProtocol(WireProtocol):
         output: Mapping[str, Any],
         request_id: str,
     ) -> HttpResponse:
+        operation = _query_view(operation)
         name = operation.name
         namespace = escape_attribute(xml_namespace(operation.service_model))
         out = [f'<{name}Response xmlns="{namespace}">']
@@ -256,6 +302,7 @@ class QueryProtocol(WireProtocol):
         error: ServiceError,
         request_id: str,
     ) -> HttpResponse:
+        service = query_model(service)
         info = error_shape(service, error.code)
         shape = structure_shape_for_error(service, info.shape_name)
         namespace = escape_attribute(xml_namespace(service))
