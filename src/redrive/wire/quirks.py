@@ -30,6 +30,20 @@ Member errors outside the model
       to satisfy constraint: Member must satisfy enum value set: [...] or be a valid ARN",
       with the set AWS lists (not the model's enum).
 
+Enums the service checks itself
+    Some members carry an enum in the model that the service does not hold requests to
+    (:data:`SERVICE_CHECKED_ENUMS`); their enum constraint is left out of validation and the
+    service answers for them:
+
+    * sqs ``ReceiveMessage`` ``AttributeNames``: the model types it as queue attribute names,
+      but SQS takes message system attribute names there (``SentTimestamp``,
+      ``ApproximateReceiveCount``; the member is the deprecated spelling of
+      ``MessageSystemAttributeNames``, API_ReceiveMessage.html).
+    * sqs ``CreateQueue`` / ``SetQueueAttributes`` ``Attributes`` keys and
+      ``GetQueueAttributes`` ``AttributeNames``: an unknown name is SQS's own
+      ``InvalidAttributeName`` "Unknown Attribute <name>." (API_GetQueueAttributes.html,
+      Errors), not a validation error.
+
 Legacy query error codes
     A query-compatible JSON service (``awsQueryCompatible``) names its errors by shape in
     ``__type`` and by its old query code in ``x-amzn-query-error``; the query protocol writes
@@ -70,12 +84,14 @@ __all__ = [
     "QUERY_ERROR_CODES",
     "QUERY_NAMES",
     "QUERY_URL_MEMBERS",
+    "SERVICE_CHECKED_ENUMS",
     "VALIDATION",
     "VIRTUAL_HOSTED",
     "MemberError",
     "QueryNames",
     "ValidationStyle",
     "member_error",
+    "service_checks_enum",
     "validation_style",
     "virtual_host_bucket",
 ]
@@ -144,6 +160,22 @@ MEMBER_ERRORS: Mapping[tuple[str, str, str], MemberError] = {
     ("lambda", "CreateFunction", "runtime"): _LAMBDA_RUNTIME,
     ("lambda", "UpdateFunctionConfiguration", "runtime"): _LAMBDA_RUNTIME,
 }
+
+
+#: (botocore service, operation, member path as validation writes it) whose enum the service
+#: checks itself; the path also covers the member's elements (``attributeNames.1.member``)
+SERVICE_CHECKED_ENUMS: frozenset[tuple[str, str, str]] = frozenset({
+    ("sqs", "ReceiveMessage", "attributeNames"),
+    ("sqs", "GetQueueAttributes", "attributeNames"),
+    ("sqs", "CreateQueue", "attributes"),
+    ("sqs", "SetQueueAttributes", "attributes"),
+})
+
+
+def service_checks_enum(service: str, operation: str, path: str) -> bool:
+    """Whether the service, not the model, checks the enum of member ``path``."""
+    top = path.split(".", 1)[0]
+    return (service, operation, top) in SERVICE_CHECKED_ENUMS
 
 
 def member_error(service: str, operation: str, path: str) -> MemberError | None:

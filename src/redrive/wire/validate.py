@@ -94,7 +94,14 @@ def validate(service: str, operation: OperationModel, params: Mapping[str, Any])
     """Raise the service's validation error if ``params`` break the input's constraints."""
     if operation.input_shape is None:
         return
-    found = problems(operation.input_shape, params)
+    found = [
+        problem
+        for problem in problems(operation.input_shape, params)
+        if not (
+            "enum value set" in problem.constraint
+            and quirks.service_checks_enum(service, operation.name, problem.path)
+        )
+    ]
     if not found:
         return
     checked_by_service = [

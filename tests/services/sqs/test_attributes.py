@@ -425,3 +425,19 @@ def test_list_dead_letter_source_queues(sqs: Any) -> None:
     )
     assert rest["queueUrls"] == sources[2:]
     assert sqs.list_dead_letter_source_queues(QueueUrl=sources[0])["queueUrls"] == []
+
+
+def test_unknown_attribute_names_are_sqs_invalid_attribute_name(sqs: Any) -> None:
+    """SQS answers an unknown name itself, not with a model validation error."""
+    name = unique("bogus")
+    with pytest.raises(ClientError) as created:
+        sqs.create_queue(QueueName=name, Attributes={"Bogus": "1"})
+    assert error_of(created) == ("InvalidAttributeName", "Unknown Attribute Bogus.")
+    assert sqs.list_queues(QueueNamePrefix=name).get("QueueUrls", []) == []
+    url = make_queue(sqs)
+    with pytest.raises(ClientError) as read:
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Bogus"])
+    assert error_of(read) == ("InvalidAttributeName", "Unknown Attribute Bogus.")
+    with pytest.raises(ClientError) as written:
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Bogus": "1"})
+    assert error_of(written) == ("InvalidAttributeName", "Unknown Attribute Bogus.")

@@ -376,3 +376,14 @@ def test_in_flight_quota(cloud: Cloud, sqs: Any, monkeypatch: pytest.MonkeyPatch
     # a long poll waits until in-flight messages come back, then receives again
     assert len(receive(sqs, url, WaitTimeSeconds=20, MaxNumberOfMessages=2)) == 2
     assert cloud.now() - start == pytest.approx(30, abs=2e-3)
+
+
+def test_attribute_names_takes_system_attribute_names__SQS_4(sqs: Any) -> None:
+    """The deprecated AttributeNames member still names message system attributes."""
+    url = make_queue(sqs)
+    sqs.send_message(QueueUrl=url, MessageBody="x")
+    [message] = sqs.receive_message(
+        QueueUrl=url, AttributeNames=["SentTimestamp", "ApproximateReceiveCount"]
+    )["Messages"]
+    assert set(message["Attributes"]) == {"SentTimestamp", "ApproximateReceiveCount"}
+    assert message["Attributes"]["ApproximateReceiveCount"] == "1"

@@ -34,6 +34,14 @@ READ_ONLY = frozenset(
 FIFO_ONLY = frozenset(
     {"FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit"}
 )
+#: every queue attribute name GetQueueAttributes knows (API_GetQueueAttributes.html)
+KNOWN = READ_ONLY | FIFO_ONLY | frozenset(
+    {
+        "Policy", "VisibilityTimeout", "MaximumMessageSize", "MessageRetentionPeriod",
+        "DelaySeconds", "ReceiveMessageWaitTimeSeconds", "RedrivePolicy", "RedriveAllowPolicy",
+        "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled",
+    }
+)
 #: attributes whose empty value removes them
 REMOVABLE = frozenset({"Policy", "RedrivePolicy", "RedriveAllowPolicy"})
 

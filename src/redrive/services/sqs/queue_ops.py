@@ -96,6 +96,9 @@ class QueueOperations(SqsCore):
     @operation("GetQueueAttributes")
     def get_queue_attributes(self, ctx: RequestContext, params: Params) -> Output:
         names = [str(n) for n in params.get("AttributeNames") or ()]
+        for name in names:
+            if name not in attributes.KNOWN:
+                raise errors.unknown_attribute(name)
         with self.store.transaction() as txn:
             queue = self.by_url(txn, ctx, str(params["QueueUrl"]))
             messages = self.messages(txn, queue)
