@@ -37,6 +37,7 @@ from redrive.services.lambda_ import (
     retry_policy,
 )
 from redrive.services.lambda_ import constants as c
+from redrive.services.lambda_.event_invoke_config import EventInvokeSettings
 from redrive.store import Transaction
 
 if TYPE_CHECKING:
@@ -134,13 +135,14 @@ class AsyncQueue:
         # A rolled-back enqueue leaves a scheduled try that finds nothing and does nothing.
         self._schedule(spec.account_id, request_id, now)
 
-    def enqueue_destination(self, target: str, payload: bytes, *, source: dict[str, Any]) -> str:
-        """Invoke the destination function ``target`` asynchronously with ``payload`` (DEST-8).
+    def enqueue_destination(
+        self, account: str, region: str, target: str, payload: bytes, *, source_request_id: str
+    ) -> str:
+        """Invoke the destination function ``target`` asynchronously with ``payload`` (DEST-8),
+        as a caller in ``account`` / ``region``; returns the new event's request id.
 
         Raises the ServiceError Invoke would answer (no such function, payload too large).
         """
-        context = source["requestContext"]
-        account, region = _account_region(context["functionArn"])
         spec = self.service.function_spec(account, region, target)
         invoke.check_payload(payload, "Event")
         ref = arns.parse(target)
@@ -150,7 +152,7 @@ class AsyncQueue:
             qualifier=ref.qualifier if ref is not None else None,
             payload=payload,
             request_id=request_id,
-            source=f"destination of {context['requestId']}",
+            source=f"destination of {source_request_id}",
         )
         return request_id
 
@@ -190,10 +192,13 @@ class AsyncQueue:
             )
             reserved = service.reserved_concurrency(account, spec.region, spec.function_name)
             if reserved == 0:  # ASYNC-9: dropped at once, never run, no Throttles
-                self._end(txn, account, doc, spec, retry_policy.ZERO_RESERVED_CONCURRENCY)
+                zero = retry_policy.ZERO_RESERVED_CONCURRENCY
+                self._end(txn, account, doc, spec, settings, condition=zero)
                 return
             if now > doc["enqueued_at"] + settings.max_event_age_seconds:
-                self._end(txn, account, doc, spec, retry_policy.EVENT_AGE_EXCEEDED)
+                self._end(
+                    txn, account, doc, spec, settings, condition=retry_policy.EVENT_AGE_EXCEEDED
+                )
                 return
             doc["tries"] += 1
             age_ms = (now - doc["enqueued_at"]) * 1000.0
@@ -252,7 +257,7 @@ class AsyncQueue:
         spec: FunctionSpec,
         reason: str,
         age_ms: float,
-        settings: Any,
+        settings: EventInvokeSettings,
     ) -> None:
         """No concurrency free: back to the queue with backoff (ASYNC-8), or too old."""
         now = self.platform.now()
@@ -280,7 +285,7 @@ class AsyncQueue:
             **_next(decision),
         })
         if decision.condition is not None:
-            self._end(txn, account, doc, spec, decision.condition)
+            self._end(txn, account, doc, spec, settings, condition=decision.condition)
             return
         assert decision.next_try_at is not None
         doc["next_try_at"] = decision.next_try_at
@@ -337,7 +342,7 @@ class AsyncQueue:
                 details={"attempt": doc["tries"], "retry": doc["retries"], **_next(decision)},
             )
             if decision.condition is not None:
-                self._end(txn, account, doc, spec, decision.condition)
+                self._end(txn, account, doc, spec, settings, condition=decision.condition)
                 return
             assert decision.next_try_at is not None
             doc["retries"] += 1
@@ -353,14 +358,13 @@ class AsyncQueue:
         account: str,
         doc: async_events.Doc,
         spec: FunctionSpec,
+        settings: EventInvokeSettings,
+        *,
         condition: str,
     ) -> None:
         """The event's fate (ASYNC-10): deliver it, count it, forget it (DEST-14: at once)."""
         service, platform = self.service, self.platform
         now = platform.now()
-        settings = service.event_invoke_settings(
-            account, spec.region, spec.function_name, doc["qualifier"]
-        )
         last = doc.get("last")
         response = (
             None
@@ -383,19 +387,19 @@ class AsyncQueue:
         deliveries: list[destinations.Delivery] = []
         points: list[tuple[str, float, str]] = []
         trace = doc["trace_id"]
-        if condition == retry_policy.SUCCESS:
-            if settings.on_success:
-                deliveries.append(destinations.send_record(
-                    platform, self, destinations.ON_SUCCESS, settings.on_success, record,
-                    trace_header=trace,
-                ))
-        else:
+        succeeded = condition == retry_policy.SUCCESS
+        destination, target = (
+            (destinations.ON_SUCCESS, settings.on_success)
+            if succeeded
+            else (destinations.ON_FAILURE, settings.on_failure)
+        )
+        if target:
+            deliveries.append(destinations.send_record(
+                platform, self, destination, target, record,
+                account=account, region=spec.region, trace_header=trace,
+            ))
+        if not succeeded:
             points.append(("AsyncEventsDropped", 1.0, "Count"))  # OBS-8, also when delivered
-            if settings.on_failure:
-                deliveries.append(destinations.send_record(
-                    platform, self, destinations.ON_FAILURE, settings.on_failure, record,
-                    trace_header=trace,
-                ))
             dead_letter = service.dead_letter_target(account, spec.region, spec.function_name)
             if dead_letter:
                 attributes = records.dead_letter_attributes(doc["request_id"], response, condition)
@@ -412,34 +416,53 @@ class AsyncQueue:
                 points.append((metric, 1.0, "Count"))
         if points:
             reporting.record_metrics(platform, spec, points, timestamp=now)
-        async_events.delete(txn, account, doc["request_id"])
-        self._ledger(txn, account, doc, {
-            "kind": "fate",
-            "fate": "succeeded" if condition == retry_policy.SUCCESS else "discarded",
-            "condition": condition,
-            "approximate_invoke_count": doc["invokes"],
-            "retries": doc["retries"],
-            "throttles": doc["throttles"],
-            "event_age_s": round(now - doc["enqueued_at"], 3),
-            "deliveries": [delivery.as_ledger() for delivery in deliveries],
-        })
+        self._forget(
+            txn,
+            account,
+            doc,
+            fate="succeeded" if succeeded else "discarded",
+            condition=condition,
+            deliveries=[delivery.as_ledger() for delivery in deliveries],
+        )
 
     def _drop_orphan(
         self, txn: Transaction, account: str, doc: async_events.Doc, error: ServiceError
     ) -> None:
         """The function is gone (deleted while the event waited): the event goes with it."""
+        self._forget(
+            txn,
+            account,
+            doc,
+            fate="dropped",
+            condition=None,
+            deliveries=[],
+            reason=f"{error.code}: {error.message}",
+        )
+
+    def _forget(
+        self,
+        txn: Transaction,
+        account: str,
+        doc: async_events.Doc,
+        *,
+        fate: str,
+        condition: str | None,
+        deliveries: list[dict[str, Any]],
+        reason: str | None = None,
+    ) -> None:
+        """Remove the event from the queue and write its fate to the ledger."""
         async_events.delete(txn, account, doc["request_id"])
-        self._ledger(txn, account, doc, {
-            "kind": "fate",
-            "fate": "dropped",
-            "condition": None,
-            "reason": f"{error.code}: {error.message}",
-            "approximate_invoke_count": doc["invokes"],
-            "retries": doc["retries"],
-            "throttles": doc["throttles"],
-            "event_age_s": round(self.platform.now() - doc["enqueued_at"], 3),
-            "deliveries": [],
-        })
+        entry: dict[str, Any] = {"kind": "fate", "fate": fate, "condition": condition}
+        if reason is not None:
+            entry["reason"] = reason
+        entry.update(
+            approximate_invoke_count=doc["invokes"],
+            retries=doc["retries"],
+            throttles=doc["throttles"],
+            event_age_s=round(self.platform.now() - doc["enqueued_at"], 3),
+            deliveries=deliveries,
+        )
+        self._ledger(txn, account, doc, entry)
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -476,7 +499,3 @@ def _next(decision: retry_policy.Decision) -> dict[str, Any]:
         "gives_up": None,
     }
 
-
-def _account_region(function_arn: str) -> tuple[str, str]:
-    parts = function_arn.split(":")
-    return parts[4], parts[3]

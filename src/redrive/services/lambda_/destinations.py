@@ -75,9 +75,12 @@ def send_record(
     target: str,
     record: dict[str, Any],
     *,
+    account: str,
+    region: str,
     trace_header: str,
 ) -> Delivery:
-    """Send an invocation record to ``target`` (DEST-6, DEST-8)."""
+    """Send an invocation record of a function in ``account`` / ``region`` to ``target``
+    (DEST-6, DEST-8)."""
     body = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
     service = arn_service(target)
     try:
@@ -85,7 +88,13 @@ def send_record(
             message_id = _sqs(platform, target, body, None, trace_header)
             return Delivery(destination, target, True, message_id=message_id)
         if service == "lambda":
-            request_id = queue.enqueue_destination(target, body.encode(), source=record)
+            request_id = queue.enqueue_destination(
+                account,
+                region,
+                target,
+                body.encode(),
+                source_request_id=record["requestContext"]["requestId"],
+            )
             return Delivery(destination, target, True, message_id=request_id)
         raise ServiceError("InvalidParameterValueException", f"unsupported destination {target}")
     except ServiceError as exc:
