@@ -419,3 +419,24 @@ def test_sqlite_in_an_unusable_place_raises_store_error(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     with pytest.raises(StoreError, match="cannot open"):
         SqliteStore(blocker)
+
+
+def test_after_commit_runs_once_the_outermost_transaction_commits(store: Store) -> None:
+    seen: list[str] = []
+    with store.transaction() as txn:
+        txn.put("t", ("a",), 1)
+        with store.transaction() as inner:
+            inner.after_commit(lambda: seen.append("inner"))
+        txn.after_commit(lambda: seen.append("outer"))
+        assert seen == []  # nothing runs before the commit
+    assert seen == ["inner", "outer"]
+
+
+def test_after_commit_never_runs_when_the_transaction_rolls_back(store: Store) -> None:
+    seen: list[str] = []
+    with pytest.raises(ValueError), store.transaction() as txn:
+        txn.after_commit(lambda: seen.append("x"))
+        raise ValueError("boom")
+    with store.transaction() as txn:
+        txn.put("t", ("b",), 2)
+    assert seen == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import subprocess
 from abc import ABC, abstractmethod
@@ -65,19 +66,22 @@ class Memory:
     peak_kb: int
 
 
-def read_memory(pid: int) -> Memory | None:
-    """``VmRSS`` and ``VmHWM`` of ``pid``; None when it is gone."""
+#: ``VmHWM`` comes before ``VmRSS`` in ``/proc/<pid>/status``
+_STATUS_MEMORY = re.compile(rb"VmHWM:\s*(\d+).*?VmRSS:\s*(\d+)", re.DOTALL)
+
+
+def read_memory(status_fd: int) -> Memory | None:
+    """``VmRSS`` and ``VmHWM`` from an open ``/proc/<pid>/status``; None when the process is
+    gone. Reading at offset 0 makes the kernel write the file afresh, so one descriptor
+    serves every read (cheaper than opening the file each time)."""
     try:
-        with open(f"/proc/{pid}/status", "rb") as status:
-            text = status.read()
+        text = os.pread(status_fd, 8192, 0)
     except OSError:
         return None
-    rss = peak = 0
-    for line in text.splitlines():
-        if line.startswith(b"VmRSS:"):
-            rss = int(line.split()[1])
-        elif line.startswith(b"VmHWM:"):
-            peak = int(line.split()[1])
+    found = _STATUS_MEMORY.search(text)
+    if found is None:  # a zombie has no memory lines
+        return None
+    peak, rss = int(found[1]), int(found[2])
     return Memory(rss, max(rss, peak))
 
 
@@ -102,6 +106,7 @@ class WorkerProcess(ABC):
         self.returncode: int | None = None
         self._exit_callbacks: list[ExitCallback] = []
         self._exited = asyncio.get_running_loop().create_future()
+        self._status_fd: int | None = None
 
     def on_exit(self, callback: ExitCallback) -> None:
         """Call ``callback(returncode)`` once the process has ended (at once if it has)."""
@@ -118,7 +123,14 @@ class WorkerProcess(ABC):
         return await asyncio.shield(self._exited)
 
     def memory(self) -> Memory | None:
-        return None if self.returncode is not None else read_memory(self.pid)
+        if self.returncode is not None:
+            return None
+        if self._status_fd is None:
+            try:
+                self._status_fd = os.open(f"/proc/{self.pid}/status", os.O_RDONLY)
+            except OSError:
+                return None
+        return read_memory(self._status_fd)
 
     @abstractmethod
     def close(self) -> None:
@@ -128,6 +140,10 @@ class WorkerProcess(ABC):
         if self.returncode is not None:
             return
         self.returncode = returncode
+        if self._status_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._status_fd)
+            self._status_fd = None
         # A handler's forked children die with it, as its whole sandbox would.
         kill_group(self.pid, alive=False)
         if not self._exited.done():

@@ -262,7 +262,11 @@ class RuntimeApiServer:
             request = await self._read_request(parser, reader, writer)
             if request is None:
                 return
-            reply = await self._until_disconnected(self._dispatch(request), parser, reader)
+            answer = self._dispatch(request)
+            if isinstance(answer, Reply):
+                reply: Reply | None = answer  # answered at once: nothing to watch for
+            else:
+                reply = await self._until_disconnected(answer, parser, reader)
             if reply is None:
                 return
             if reply.body and (request.method == "HEAD" or reply.status in (204, 304)):
@@ -330,13 +334,15 @@ class RuntimeApiServer:
                 return None  # the worker closed the connection (mid-request or between)
             parser.pending.append(data)
 
-    async def _dispatch(self, request: _Request) -> Reply:
+    def _dispatch(self, request: _Request) -> Reply | Coroutine[object, object, Reply]:
+        """The reply, or the coroutine that waits for it (``next`` and the time shim's sleep:
+        those are watched for the worker closing the connection meanwhile)."""
         method, path = request.method, request.target.split("?", 1)[0]
         backend = self._backend
         if path == _NEXT:
             if method != "GET":
                 return _method_not_allowed()
-            return await backend.next_invocation()
+            return backend.next_invocation()
         if path == _INIT_ERROR:
             if method != "POST":
                 return _method_not_allowed()
@@ -348,7 +354,7 @@ class RuntimeApiServer:
                 until = float(json.loads(request.body or b"{}")["until"])
             except (ValueError, KeyError, TypeError):
                 return Reply.error(400, "InvalidRequest", 'expected {"until": <epoch seconds>}')
-            return await backend.sleep_until(until)
+            return backend.sleep_until(until)
         if path.startswith(_INVOCATION):
             request_id, _, action = path[len(_INVOCATION) :].partition("/")
             if method != "POST" or not request_id or action not in ("response", "error"):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+import orjson
 
 Key = tuple[str | int, ...]
 
@@ -15,15 +17,34 @@ SCHEMA_VERSION = 1
 
 
 def dump(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """A document as compact JSON text (orjson: about ten times the standard library's speed,
+    and every store write goes through here). Dictionary keys that are not strings become
+    strings, as with :mod:`json`; NaN and infinities, which JSON does not have, become null.
+    Integers beyond 64 bits, which orjson refuses, fall back to :mod:`json`."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def load(text: str) -> Any:
-    return json.loads(text)
+    return orjson.loads(text)
 
 
 class Transaction(ABC):
     """Reads and writes inside one atomic unit. Reads see the transaction's own writes."""
+
+    #: callbacks to run once the outermost transaction has committed (see :meth:`after_commit`)
+    _after_commit: list[Callable[[], None]] | None = None
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once this transaction has committed; never if it rolls back.
+
+        For in-memory caches of stored values: a cache updated only here never holds a value
+        the store does not."""
+        if self._after_commit is None:
+            self._after_commit = []
+        self._after_commit.append(callback)
 
     @abstractmethod
     def get(self, table: str, key: Key) -> Any | None:
@@ -99,6 +120,8 @@ class Store(ABC):
             raise
         self._current = None
         self._commit(txn)
+        for callback in txn._after_commit or ():
+            callback()
 
     @property
     def schema_version(self) -> int:

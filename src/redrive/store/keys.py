@@ -9,28 +9,45 @@ byte prefix (the idea of FoundationDB's tuple layer):
 
 from __future__ import annotations
 
+import struct
+from functools import lru_cache
+
 from redrive.store.base import Key
 
 _INT = 0x01
 _STR = 0x02
 _OFFSET = 1 << 63
+_INT_PART = struct.Struct(">BQ").pack
+
+
+@lru_cache(maxsize=16384)
+def _str_part(part: str) -> bytes:
+    """Cached: the same account ids, Regions, names and table prefixes recur in most keys."""
+    return b"\x02" + part.encode().replace(b"\x00", b"\x00\xff") + b"\x00\x00"
+
+
+def _int_part(part: int) -> bytes:
+    try:
+        return _INT_PART(_INT, part + _OFFSET)
+    except struct.error:
+        raise OverflowError(f"key int out of 64-bit range: {part}") from None
 
 
 def encode(key: Key) -> bytes:
-    out = bytearray()
+    out: list[bytes] = []
     for part in key:
-        if isinstance(part, bool) or not isinstance(part, (int, str)):
+        kind = type(part)
+        if kind is str:
+            out.append(_str_part(part))
+        elif kind is int:
+            out.append(_int_part(part))  # type: ignore[arg-type]
+        elif isinstance(part, bool) or not isinstance(part, (int, str)):
             raise TypeError(f"key parts must be str or int, not {type(part).__name__}")
-        if isinstance(part, int):
-            if not -_OFFSET <= part < _OFFSET:
-                raise OverflowError(f"key int out of 64-bit range: {part}")
-            out.append(_INT)
-            out += (part + _OFFSET).to_bytes(8, "big")
+        elif isinstance(part, int):
+            out.append(_int_part(int(part)))
         else:
-            out.append(_STR)
-            out += part.encode().replace(b"\x00", b"\x00\xff")
-            out += b"\x00\x00"
-    return bytes(out)
+            out.append(_str_part(str(part)))
+    return b"".join(out)
 
 
 def decode(data: bytes) -> Key:

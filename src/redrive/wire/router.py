@@ -239,6 +239,7 @@ class _Candidates:
         self.implemented = [s for s in implemented if s in specs.available_services()]
         self._quick: list[str] | None = None
         self._complete: list[str] | None = None
+        self._speaking: dict[str, list[str]] = {}
 
     def _order(self, names: Iterable[str]) -> list[str]:
         names = set(names)
@@ -276,11 +277,21 @@ class _Candidates:
 
     def speaking(self, protocol: str) -> list[str]:
         """The candidates that speak ``protocol``: quick ones if any do, else complete ones."""
-        return _speaking(self.quick(), protocol) or _speaking(self.complete(), protocol)
+        found = self._speaking.get(protocol)
+        if found is None:
+            found = _speaking(self.quick(), protocol) or _speaking(self.complete(), protocol)
+            self._speaking[protocol] = found
+        return found
 
     def any_speaks(self, protocol: str) -> bool:
         """Whether the signal of ``protocol`` applies: unsigned, or a candidate speaks it."""
         return self.signing is None or bool(self.speaking(protocol))
+
+
+@lru_cache(maxsize=256)
+def _candidates(signing: str | None, services: tuple[str, ...]) -> _Candidates:
+    """One :class:`_Candidates` per signing name: it only caches what the models say."""
+    return _Candidates(signing, services)
 
 
 def _models(names: Iterable[str]) -> list[ServiceModel]:
@@ -304,7 +315,7 @@ def route(request: HttpRequest, services: Collection[str]) -> Route:
     region = (creds.region if creds else None) or DEFAULT_REGION
     access_key_id = creds.access_key_id if creds else None
     signing = creds.signing_name if creds else None
-    candidates = _Candidates(signing, services)
+    candidates = _candidates(signing, tuple(services))
     if signing is not None and not candidates.quick() and not candidates.complete():
         raise UnknownService(
             f"No AWS service signs its requests as {signing!r}; check the service name in "

@@ -5,31 +5,34 @@ Two tables:
 ``cloudwatch.samples``
     key ``(account, region, namespace, metric name, dimensions key, timestamp ms, batch, n)``
     -> :meth:`Sample.to_doc`. One metric's samples are contiguous and ordered by time, so a
-    query for one metric over a time window is one range scan; ``batch`` (a durable counter,
-    one per PutMetricData / record call) and ``n`` (position in the batch) keep samples with
-    equal timestamps apart.
+    query for one metric over a time window is one range scan; ``batch`` (unique per
+    PutMetricData / record call: a durable per-start counter in the high 32 bits, a count in
+    memory below) and ``n`` (position in the batch) keep samples with equal timestamps apart.
 
 ``cloudwatch.metrics``
     key ``(account, region, namespace, metric name, dimensions key)`` -> ``{"d": dimensions,
     "t": last published, emulated epoch seconds}``: the index ListMetrics reads, so listing
     never touches the samples. ``t`` is refreshed at most once a minute per metric
-    (``LAST_PUBLISHED_GRANULARITY_SECONDS``), so recording a sample of a known metric costs
-    one read and one write.
+    (``LAST_PUBLISHED_GRANULARITY_SECONDS``); the committed ``t`` of each metric is also kept in
+    memory, so recording a sample of a known metric usually costs one write.
 
 Nothing expires yet (see ``constants``).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 from redrive.services.cloudwatch.constants import LAST_PUBLISHED_GRANULARITY_SECONDS
 from redrive.services.cloudwatch.model import MetricId, Sample, dimensions_from_key
-from redrive.store import Key, Store
+from redrive.store import Key, Store, Transaction
 
 SAMPLES = "cloudwatch.samples"
 METRICS = "cloudwatch.metrics"
-BATCH_COUNTER = "cloudwatch.batch"
+#: one value per start of the service: the high bits of every batch number it hands out
+START_COUNTER = "cloudwatch.start"
+BATCH_BITS = 32
 
 #: a metric in the index and when it last received data
 ListedMetric = tuple[MetricId, float]
@@ -42,6 +45,35 @@ class MetricsState:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        #: committed "last published" time of indexed metrics, by index key
+        self._published: dict[Key, float] = {}
+        #: this start's batch prefix once committed, and the batches handed out under it
+        self._start: int | None = None
+        self._batches = itertools.count(1)
+
+    def _next_batch(self, txn: Transaction) -> int:
+        start = self._start
+        if start is None:
+            start = txn.next_id(START_COUNTER)
+
+            def started() -> None:
+                self._start = start
+
+            txn.after_commit(started)
+        return (start << BATCH_BITS) | next(self._batches)
+
+    def _last_published(self, txn: Transaction, index_key: Key) -> float | None:
+        cached = self._published.get(index_key)
+        if cached is not None:
+            return cached
+        known = txn.get(METRICS, index_key)
+        return None if known is None else float(known["t"])
+
+    def _published_at(self, txn: Transaction, index_key: Key, when: float) -> None:
+        def remember() -> None:
+            self._published[index_key] = when
+
+        txn.after_commit(remember)
 
     def put(
         self,
@@ -54,7 +86,7 @@ class MetricsState:
         if not entries:
             return
         with self.store.transaction() as txn:
-            batch = txn.next_id(BATCH_COUNTER)
+            batch = self._next_batch(txn)
             touched: set[MetricId] = set()
             for n, (metric, sample) in enumerate(entries):
                 index_key = _metric_key(account, region, metric)
@@ -62,13 +94,11 @@ class MetricsState:
                 if metric in touched:
                     continue
                 touched.add(metric)
-                known = txn.get(METRICS, index_key)
-                if (
-                    known is None
-                    or received_at - float(known["t"]) >= LAST_PUBLISHED_GRANULARITY_SECONDS
-                ):
+                last = self._last_published(txn, index_key)
+                if last is None or received_at - last >= LAST_PUBLISHED_GRANULARITY_SECONDS:
                     doc = {"d": [list(pair) for pair in metric.dimensions], "t": received_at}
                     txn.put(METRICS, index_key, doc)
+                    self._published_at(txn, index_key, received_at)
 
     def samples(
         self,

@@ -33,7 +33,7 @@ class LastResponse:
 def iso_timestamp(epoch_s: float) -> str:
     """``2019-11-14T18:16:05.568Z``: ISO-8601 UTC with milliseconds (DEST-5)."""
     moment = dt.datetime.fromtimestamp(epoch_s, dt.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def decoded(payload: bytes) -> Any:
