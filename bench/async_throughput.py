@@ -15,6 +15,7 @@ events_per_s and accept_per_s (the rate of 202s alone).
 from __future__ import annotations
 
 import argparse
+import http.client
 import io
 import json
 import sys
@@ -24,6 +25,7 @@ import time
 import zipfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -52,18 +54,46 @@ def delivered(sqs: Any, url: str) -> int:
     )
 
 
-def run(events: int, senders: int, store: str) -> dict[str, Any]:
+def run(events: int, senders: int, store: str, kind: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as data_dir:
         args = ["--clock", "virtual"]
         args += ["--data-dir", data_dir] if store == "sqlite" else ["--in-memory"]
         server = ServerProcess(*args)
         try:
-            return measure(server, events, senders)
+            return measure(server, events, senders, kind)
         finally:
             server.terminate()
 
 
-def measure(server: ServerProcess, events: int, senders: int) -> dict[str, Any]:
+class Replayer:
+    """Sends, over one keep-alive connection, the request a boto3 client built for an event."""
+
+    def __init__(self, endpoint_url: str, payload: bytes) -> None:
+        client = make_client(endpoint_url, "lambda", "us-east-1")
+        captured: dict[str, Any] = {}
+
+        def capture(request: Any, **_: Any) -> None:
+            captured.update(url=request.url, headers=dict(request.headers), body=request.body)
+
+        client.meta.events.register("before-send.lambda.Invoke", capture)
+        client.invoke(FunctionName="ok", InvocationType="Event", Payload=payload)  # one real event
+        url = urlsplit(captured["url"])
+        self.path = url.path + (f"?{url.query}" if url.query else "")
+        self.headers = {
+            k: v.decode() if isinstance(v, bytes) else v for k, v in captured["headers"].items()
+        }
+        self.body = captured["body"]
+        self.conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port)
+
+    def invoke(self) -> None:
+        self.conn.request("POST", self.path, self.body, self.headers)
+        response = self.conn.getresponse()
+        body = response.read()
+        if response.status != 202:
+            raise SystemExit(f"Invoke answered {response.status}: {body!r}")
+
+
+def measure(server: ServerProcess, events: int, senders: int, kind: str) -> dict[str, Any]:
     lam, sqs = server.client("lambda"), server.client("sqs")
     url = sqs.create_queue(QueueName="done")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
@@ -76,16 +106,28 @@ def measure(server: ServerProcess, events: int, senders: int) -> dict[str, Any]:
     )
     lam.invoke(FunctionName="ok", Payload=b"{}")  # warm: the first cold start is not measured
     per_sender = events // senders
+    payload = json.dumps({"n": 1}).encode()
     # threads of one client process: on a 2-core machine, sender processes would take the
     # CPU the server and the worker need (measured: slower)
-    clients = [make_client(server.endpoint_url, "lambda", "us-east-1") for _ in range(senders)]
-    payload = json.dumps({"n": 1}).encode()
+    if kind == "boto3":
+        clients = [make_client(server.endpoint_url, "lambda", "us-east-1") for _ in range(senders)]
 
-    def send(client: Any) -> None:
-        for _ in range(per_sender):
-            client.invoke(FunctionName="ok", InvocationType="Event", Payload=payload)
+        def send(client: Any) -> None:
+            for _ in range(per_sender):
+                client.invoke(FunctionName="ok", InvocationType="Event", Payload=payload)
 
+        sent_before = 0
+    else:
+        clients = [Replayer(server.endpoint_url, payload) for _ in range(senders)]
+
+        def send(client: Any) -> None:
+            for _ in range(per_sender):
+                client.invoke()
+
+        sent_before = senders  # each replayer's first event, sent through boto3
     threads = [threading.Thread(target=send, args=(c,)) for c in clients]
+    while delivered(sqs, url) < sent_before:  # the replayers' own first events, not timed
+        server.advance(5)
     start = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -93,7 +135,7 @@ def measure(server: ServerProcess, events: int, senders: int) -> dict[str, Any]:
         thread.join(TIME_LIMIT)
     accepted = time.perf_counter() - start
     total = per_sender * senders
-    while delivered(sqs, url) < total:
+    while delivered(sqs, url) < total + sent_before:
         if time.perf_counter() - start > TIME_LIMIT:
             raise SystemExit(f"only {delivered(sqs, url)} of {total} delivered in {TIME_LIMIT} s")
         server.advance(5)  # throttled events wait for emulated time: let it pass
@@ -112,14 +154,18 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--senders", type=int, default=4)
     parser.add_argument("--store", choices=["memory", "sqlite"], default="memory")
+    parser.add_argument("--client", choices=["both", "boto3", "http"], default="both")
     args = parser.parse_args()
-    result = run(args.events, args.senders, args.store)
-    print(f"{'events':>10} {'senders':>8} {'seconds':>9} {'events/s':>10} {'202/s':>10}")
-    print(
-        f"{result['events']:>10} {result['senders']:>8} {result['seconds']:>9} "
-        f"{result['events_per_s']:>10} {result['accept_per_s']:>10}"
-    )
-    print(json.dumps(result))
+    kinds = ["http", "boto3"] if args.client == "both" else [args.client]
+    results = {kind: run(args.events, args.senders, args.store, kind) for kind in kinds}
+    header = ("sender", "events", "threads", "seconds", "events/s", "202/s")
+    print("{:>8} {:>8} {:>8} {:>9} {:>10} {:>10}".format(*header))
+    for kind, result in results.items():
+        print(
+            f"{kind:>8} {result['events']:>8} {result['senders']:>8} {result['seconds']:>9} "
+            f"{result['events_per_s']:>10} {result['accept_per_s']:>10}"
+        )
+    print(json.dumps({"store": args.store, **results}))
 
 
 if __name__ == "__main__":
