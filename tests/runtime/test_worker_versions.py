@@ -67,7 +67,7 @@ def test_the_essentials_on_other_pythons(tmp_path: Path, python: str) -> None:
         error = h.api.result(err_rid).json()
         assert (error["errorType"], error["errorMessage"]) == ("ValueError", "bad input")
         assert error["stackTrace"] == [
-            f'  File "{h.root / "handler.py"}", line {RAISE_LINE}, in handler\n'
+            f'  File "/var/task/handler.py", line {RAISE_LINE}, in handler\n'
             '    raise ValueError("bad " + event["raise"])\n'
         ]
         out = worker.stdout

@@ -52,6 +52,8 @@ INIT_WARNING = (
     "temporarily rolling back to the previous runtime version. For more information, see "
     "https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html"
 )
+#: where a function's code lives in AWS, and so in the paths its stack traces show (ERR-1)
+AWS_TASK_ROOT = "/var/task"
 _THIS_FILE = os.path.abspath(__file__)
 _HERE = os.path.dirname(_THIS_FILE)
 #: frames from these files lead into the handler and are left out of stack traces
@@ -106,7 +108,11 @@ def exception_error(
         if os.path.abspath(frame[0]) not in _OWN_FILES:
             frames = frames[i:]
             break
-    frames = [frame for frame in frames if os.path.abspath(frame[0]) not in _SHIM_FILES]
+    frames = [
+        (_shown_path(frame[0]), *frame[1:])
+        for frame in frames
+        if os.path.abspath(frame[0]) not in _SHIM_FILES
+    ]
     try:
         message = str(exc)
     except Exception:
@@ -114,6 +120,18 @@ def exception_error(
     # plain tuples, as awslambdaric passes them: no column carets in the formatted frames
     stack = traceback.format_list(frames)  # type: ignore[arg-type]
     return make_error(message, type(exc).__name__, stack, request_id)
+
+
+def _shown_path(filename: str) -> str:
+    """A file of the function's code as AWS shows it, under ``/var/task`` (ERR-1); redrive
+    unpacks the code elsewhere (``LAMBDA_TASK_ROOT``), other files keep their own path."""
+    root = os.environ.get("LAMBDA_TASK_ROOT")
+    if not root:
+        return filename
+    root, absolute = os.path.abspath(root), os.path.abspath(filename)
+    if absolute.startswith(root + os.sep):
+        return AWS_TASK_ROOT + absolute[len(root) :]
+    return filename
 
 
 def error_log_event(error: dict[str, Any]) -> str:
@@ -208,7 +226,7 @@ def load_handler(handler: str) -> Callable[..., Any]:
             "Runtime.ImportModuleError", f"Unable to import module '{modname}': {e}"
         ) from None
     except SyntaxError as e:
-        trace = [f'  File "{e.filename}" Line {e.lineno}\n    {e.text}']
+        trace = [f'  File "{_shown_path(str(e.filename))}" Line {e.lineno}\n    {e.text}']
         raise Fault(
             "Runtime.UserCodeSyntaxError", f"Syntax error in module '{modname}': {e}", trace
         ) from None
