@@ -250,8 +250,10 @@ class Runtime:
         account_id: str | None = None,
         region: str | None = None,
         key: tuple[str, ...] | None = None,
+        version: str | None = None,
     ) -> int:
-        """Stop reusing the matching environments (a function deleted or updated).
+        """Stop reusing the matching environments (a function deleted or updated, or one of
+        its versions deleted: ``version``).
 
         Idle ones are killed now; busy ones finish their invocation and are killed then.
         Returns how many matched.
@@ -266,6 +268,8 @@ class Runtime:
             if region is not None and spec.region != region:
                 continue
             if key is not None and spec.key != key:
+                continue
+            if version is not None and spec.version != version:
                 continue
             matched += 1
             env.retired = True

@@ -14,7 +14,11 @@ Validation errors
     * cloudwatch: ``MissingParameter`` "The parameter <Name> is required." for a missing
       required top-level member, ``InvalidParameterValue`` with the Coral message for the rest
       (CloudWatch API reference, Common Errors).
-    * lambda: ``ValidationException`` (Lambda API reference, Common Errors).
+    * lambda: ``ValidationException`` (Lambda API reference, Common Errors); its lists of a
+      map's key or value constraints end with ``Member must not be null`` (recorded:
+      CreateAlias ``routing_config_exc_toohigh`` and ``routing_config_exc_version_latest``,
+      localstack/localstack ``tests/aws/services/lambda_/test_lambda_api.snapshot.json``),
+      which other services' quoted messages do not have.
     * any other service: ``ValidationException``.
 
     All are HTTP 400 and the sender's fault.
@@ -108,6 +112,8 @@ class ValidationStyle:
     #: the message for ``missing_code``; ``{name}`` is the member name as the model spells it
     missing_message: str = "The parameter {name} is required."
     status: int = 400
+    #: whether "Map keys/value must satisfy constraint: [...]" ends with "Member must not be null"
+    map_entries_not_null: bool = False
 
 
 DEFAULT_VALIDATION = ValidationStyle("ValidationException")
@@ -116,7 +122,7 @@ DEFAULT_VALIDATION = ValidationStyle("ValidationException")
 VALIDATION: Mapping[str, ValidationStyle] = {
     "logs": ValidationStyle("InvalidParameterException"),
     "cloudwatch": ValidationStyle("InvalidParameterValue", missing_code="MissingParameter"),
-    "lambda": ValidationStyle("ValidationException"),
+    "lambda": ValidationStyle("ValidationException", map_entries_not_null=True),
 }
 
 

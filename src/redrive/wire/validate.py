@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -55,6 +55,7 @@ _MAX_ITEMS = 20
 _MAX_STRING = 1024
 _INTEGER_TYPES = ("integer", "long", "short", "byte")
 _FLOAT_TYPES = ("float", "double")
+_MAP_CONSTRAINTS = ("Map keys must satisfy constraint: [", "Map value must satisfy constraint: [")
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ def validate(service: str, operation: OperationModel, params: Mapping[str, Any])
             text = rule.message.format(value=_render(problem.raw))
             raise ValidationError(rule.code, text, rule.status, [problem])
     style = quirks.validation_style(service)
+    if style.map_entries_not_null:
+        found = [_map_entries_not_null(problem) for problem in found]
     if style.missing_code is not None:
         for problem in found:
             if problem.missing_member is not None:
@@ -126,6 +129,14 @@ def validate(service: str, operation: OperationModel, params: Mapping[str, Any])
                     found,
                 )
     raise ValidationError(style.code, message(found), style.status, found)
+
+
+def _map_entries_not_null(problem: Problem) -> Problem:
+    """A map key/value problem with "Member must not be null" last (quirks.py, lambda)."""
+    if not problem.constraint.startswith(_MAP_CONSTRAINTS):
+        return problem
+    text = problem.constraint.removesuffix("]") + ", Member must not be null]"
+    return replace(problem, constraint=text)
 
 
 def problems(shape: Shape, params: Mapping[str, Any]) -> list[Problem]:
@@ -265,15 +276,21 @@ def _scalar_constraints(shape: Shape, value: Any) -> Iterator[str]:
 
 
 def _declared(shape: Shape) -> list[str]:
-    """Every constraint ``shape`` declares, worded as in messages (for map keys/values)."""
+    """Every constraint ``shape`` declares, worded as in messages (for map keys/values); bounds
+    of floating-point shapes as Java writes a double (recorded: Lambda's CreateAlias, ``Map
+    value must satisfy constraint: [Member must have value less than or equal to 1.0, ...``)."""
     metadata = shape.metadata
     found: list[str] = []
+    numeric = shape.type_name in _INTEGER_TYPES + _FLOAT_TYPES
+    word = "value" if numeric else "length"
+
+    def bound(value: Any) -> str:
+        return str(float(value)) if shape.type_name in _FLOAT_TYPES else _number(value)
+
     if "max" in metadata:
-        word = "value" if shape.type_name in _INTEGER_TYPES + _FLOAT_TYPES else "length"
-        found.append(f"Member must have {word} less than or equal to {_number(metadata['max'])}")
+        found.append(f"Member must have {word} less than or equal to {bound(metadata['max'])}")
     if "min" in metadata:
-        word = "value" if shape.type_name in _INTEGER_TYPES + _FLOAT_TYPES else "length"
-        found.append(f"Member must have {word} greater than or equal to {_number(metadata['min'])}")
+        found.append(f"Member must have {word} greater than or equal to {bound(metadata['min'])}")
     if metadata.get("pattern"):
         found.append(f"Member must satisfy regular expression pattern: {metadata['pattern']}")
     if metadata.get("enum"):

@@ -356,14 +356,14 @@ def test_create_function_accepts_environment_of_exactly_4kb(lam: Any) -> None:
     assert created["Environment"] == {"Variables": variables}
 
 
-def test_create_function_refuses_publish__versions_later(lam: Any) -> None:
-    with pytest.raises(ClientError) as exc:
-        create(lam, "orders", Publish=True)
-    assert error_of(exc) == (
-        "InvalidParameterValueException",
-        "redrive does not support publishing versions (Publish: true) yet.",
-    )
-    assert_nothing_created(lam, "orders")
+def test_create_function_with_publish_answers_version_1__VER_1(lam: Any) -> None:
+    created = create(lam, "orders", Publish=True)
+    # recorded (test_publish_version_on_create): Pending, unqualified ARN, Version "1"
+    assert created["Version"] == "1"
+    assert created["FunctionArn"] == arn("orders")
+    assert created["State"] == "Pending"
+    versions = lam.list_versions_by_function(FunctionName="orders")["Versions"]
+    assert [v["Version"] for v in versions] == ["$LATEST", "1"]
 
 
 @pytest.mark.parametrize(
@@ -677,8 +677,8 @@ def test_update_function_code_errors_change_nothing(lam: Any) -> None:
             "Please don't provide ImageUri when updating a function with packageType Zip.",
         ),
         (
-            {"ZipFile": make_zip(), "Publish": True},
-            "redrive does not support publishing versions (Publish: true) yet.",
+            {"ZipFile": make_zip(), "Publish": True, "PublishTo": "LATEST_PUBLISHED"},
+            "redrive does not support PublishTo yet.",
         ),
         (
             {"S3Bucket": "bucket", "S3Key": "key.zip"},

@@ -1,4 +1,5 @@
-"""AWS Lambda: functions (code, configuration, tags), reserved concurrency, account settings.
+"""AWS Lambda: functions (code, configuration, tags), versions, aliases, resource-based
+policies, reserved concurrency, account settings.
 
 Function management lives in :mod:`.service` (:class:`~.service.LambdaService`); the invoke
 path uses its internal interface (``function_spec``, ``reserved_concurrency``,

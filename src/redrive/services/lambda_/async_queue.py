@@ -32,6 +32,7 @@ from redrive.services.lambda_ import (
     destinations,
     invoke,
     ledger,
+    qualifiers,
     records,
     reporting,
     retry_policy,
@@ -125,7 +126,11 @@ class AsyncQueue:
             async_events.put(txn, spec.account_id, doc)
             # OBS-8: once per queued event
             reporting.record_metrics(
-                self.platform, spec, [("AsyncEventsReceived", 1.0, "Count")], timestamp=now
+                self.platform,
+                spec,
+                [("AsyncEventsReceived", 1.0, "Count")],
+                timestamp=now,
+                qualifier=qualifier,
             )
             self._ledger(txn, spec.account_id, doc, {
                 "kind": "enqueued",
@@ -215,7 +220,11 @@ class AsyncQueue:
             doc["running"] = True
             async_events.put(txn, account, doc)
             reporting.record_metrics(
-                platform, spec, [("AsyncEventAge", age_ms, "Milliseconds")], timestamp=now
+                platform,
+                spec,
+                [("AsyncEventAge", age_ms, "Milliseconds")],
+                timestamp=now,
+                qualifier=doc["qualifier"],
             )
         invocation = Invocation(
             request_id=request_id,
@@ -267,6 +276,7 @@ class AsyncQueue:
             spec,
             [("Throttles", 1.0, "Count"), ("AsyncEventAge", age_ms, "Milliseconds")],
             timestamp=now,
+            qualifier=doc["qualifier"],
         )
         decision = retry_policy.after_throttle(
             now=now,
@@ -339,6 +349,7 @@ class AsyncQueue:
                 outcome,
                 invocation_type="Event",
                 running=running,
+                qualifier=doc["qualifier"],
                 details={"attempt": doc["tries"], "retry": doc["retries"], **_next(decision)},
             )
             if decision.condition is not None:
@@ -400,7 +411,10 @@ class AsyncQueue:
             ))
         if not succeeded:
             points.append(("AsyncEventsDropped", 1.0, "Count"))  # OBS-8, also when delivered
-            dead_letter = service.dead_letter_target(account, spec.region, spec.function_name)
+            # the DeadLetterConfig of the version that ran (frozen per version, VER-2)
+            dead_letter = service.dead_letter_target(
+                account, spec.region, spec.function_name, spec.version
+            )
             if dead_letter:
                 attributes = records.dead_letter_attributes(doc["request_id"], response, condition)
                 deliveries.append(destinations.send_dead_letter(
@@ -415,7 +429,9 @@ class AsyncQueue:
                 )
                 points.append((metric, 1.0, "Count"))
         if points:
-            reporting.record_metrics(platform, spec, points, timestamp=now)
+            reporting.record_metrics(
+                platform, spec, points, timestamp=now, qualifier=doc["qualifier"]
+            )
         self._forget(
             txn,
             account,
@@ -474,7 +490,8 @@ class AsyncQueue:
             "request_id": doc["request_id"],
             "function": doc["function"],
             "region": doc["region"],
-            "version": c.LATEST,
+            # an alias's version is known only per attempt (the attempt entries carry it)
+            "version": _known_version(doc["qualifier"]),
             "qualifier": doc["qualifier"],
             "invocation_type": "Event",
             "started_at": now,
@@ -487,6 +504,14 @@ class AsyncQueue:
         """An X-Ray trace header (``Root=1-<epoch hex>-<24 hex>;Sampled=0``)."""
         root = f"1-{int(now):08x}-{self.platform.rng.hex('lambda.trace-id', 24)}"
         return f"Root={root};Sampled=0"
+
+
+def _known_version(qualifier: str | None) -> str | None:
+    """The version an event invoked with ``qualifier`` runs, if the qualifier fixes it."""
+    what = qualifiers.kind(qualifier)
+    if what == "latest":
+        return c.LATEST
+    return qualifier if what == "version" else None
 
 
 def _next(decision: retry_policy.Decision) -> dict[str, Any]:

@@ -15,6 +15,10 @@ The function document (``lambda.functions``, see :mod:`.state`) holds ``$LATEST`
     ConfigRevision       changes only when code or configuration change (FunctionSpec.revision,
                          so tagging a function does not discard its warm environments)
     Tags
+    VersionCounter       the last version number PublishVersion handed out (absent before)
+
+A published version's document (:mod:`.versions`) has the same configuration members, frozen,
+and ``Version``; the views below render either.
 
 Views, as recorded against AWS (test_lambda_api.snapshot.json):
 
@@ -256,14 +260,18 @@ def runtime_version_arn(region: str, runtime: str) -> str:
     return f"arn:{partition(region)}:lambda:{region}::runtime:{digest}"
 
 
-def configuration(doc: Doc, account_id: str, region: str, *, qualified_arn: bool = False) -> Output:
-    """The members every view shares (ListFunctions shows just these)."""
+def configuration(
+    doc: Doc, account_id: str, region: str, *, arn_qualifier: str | None = None
+) -> Output:
+    """The members every view shares (ListFunctions shows just these).
+
+    ``doc`` is ``$LATEST``'s document or a version's (:mod:`.versions`); ``FunctionArn`` carries
+    ``arn_qualifier`` - the qualifier the caller named - when it is given.
+    """
     name = doc["FunctionName"]
     out: Output = {
         "FunctionName": name,
-        "FunctionArn": arns.function_arn(
-            account_id, region, name, c.LATEST if qualified_arn else None
-        ),
+        "FunctionArn": arns.function_arn(account_id, region, name, arn_qualifier),
         "Runtime": doc["Runtime"],
         "Role": doc["Role"],
         "Handler": doc["Handler"],
@@ -273,7 +281,7 @@ def configuration(doc: Doc, account_id: str, region: str, *, qualified_arn: bool
         "MemorySize": doc["MemorySize"],
         "LastModified": format_timestamp(doc["LastModifiedMs"]),
         "CodeSha256": doc["CodeSha256"],
-        "Version": c.LATEST,
+        "Version": doc.get("Version", c.LATEST),
         "TracingConfig": {"Mode": doc["TracingMode"]},
         "RevisionId": doc["RevisionId"],
         "PackageType": doc["PackageType"],
@@ -291,18 +299,25 @@ def configuration(doc: Doc, account_id: str, region: str, *, qualified_arn: bool
     return out
 
 
-def read_view(doc: Doc, account_id: str, region: str, *, qualified_arn: bool = False) -> Output:
-    """GetFunction's Configuration and GetFunctionConfiguration."""
-    out = configuration(doc, account_id, region, qualified_arn=qualified_arn)
+def read_view(
+    doc: Doc, account_id: str, region: str, *, arn_qualifier: str | None = None
+) -> Output:
+    """GetFunction's Configuration, GetFunctionConfiguration and PublishVersion's answer."""
+    out = configuration(doc, account_id, region, arn_qualifier=arn_qualifier)
     out["RuntimeVersionConfig"] = {"RuntimeVersionArn": runtime_version_arn(region, doc["Runtime"])}
     out["State"] = "Active"
     out["LastUpdateStatus"] = "Successful"
     return out
 
 
-def create_view(doc: Doc, account_id: str, region: str, *, revision: str) -> Output:
-    """CreateFunction's answer: Pending, with a RevisionId of its own."""
+def create_view(
+    doc: Doc, account_id: str, region: str, *, revision: str, version: str = c.LATEST
+) -> Output:
+    """CreateFunction's answer: Pending, with a RevisionId of its own; ``Version`` is the
+    version ``Publish: true`` made (recorded: test_publish_version_on_create, an unqualified
+    FunctionArn and ``Version: "1"``)."""
     out = configuration(doc, account_id, region)
+    out["Version"] = version
     out["RuntimeVersionConfig"] = {"RuntimeVersionArn": runtime_version_arn(region, doc["Runtime"])}
     out["RevisionId"] = revision
     out["State"] = "Pending"
@@ -320,4 +335,18 @@ def update_view(doc: Doc, account_id: str, region: str, *, revision: str) -> Out
     out["LastUpdateStatus"] = "InProgress"
     out["LastUpdateStatusReason"] = c.UPDATE_REASON
     out["LastUpdateStatusReasonCode"] = c.UPDATE_REASON_CODE
+    return out
+
+
+def published_update_view(version: Doc, account_id: str, region: str) -> Output:
+    """UpdateFunctionCode's answer with ``Publish: true``: the new version, Pending (recorded:
+    TestLambdaVersions::test_publish_with_update, a qualified FunctionArn and no
+    LastUpdateStatus); later reads show it Active."""
+    out = configuration(version, account_id, region, arn_qualifier=version["Version"])
+    out["RuntimeVersionConfig"] = {
+        "RuntimeVersionArn": runtime_version_arn(region, version["Runtime"])
+    }
+    out["State"] = "Pending"
+    out["StateReason"] = c.PENDING_REASON
+    out["StateReasonCode"] = c.PENDING_REASON_CODE
     return out

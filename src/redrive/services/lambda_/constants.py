@@ -114,8 +114,21 @@ CODE_LOCATION_TEMPLATE = (
     "https://redrive.invalid/lambda/code/{account}/{region}/{function}/{sha256}.zip"
 )
 
-# -- versions -------------------------------------------------------------------------------
+# -- versions and aliases -------------------------------------------------------------------
 LATEST = "$LATEST"
+#: ListVersionsByFunction answers at most 50 versions a page, even if MaxItems asks for more
+#: (https://docs.aws.amazon.com/lambda/latest/api/API_ListVersionsByFunction.html)
+MAX_VERSIONS_PAGE = 50
+#: ListAliases MaxItems: 1-10000 (model); default 50 [inferred: API_ListAliases.html names no
+#: default; 50 is Lambda's other lists' default]
+DEFAULT_ALIAS_MAX_ITEMS = 50
+#: RoutingConfig.AdditionalVersionWeights holds at most one version (VER-4)
+MAX_ADDITIONAL_VERSIONS = 1
+
+# -- resource-based policies ------------------------------------------------------------------
+#: the policy document GetPolicy answers (VER-7)
+POLICY_VERSION = "2012-10-17"
+POLICY_ID = "default"
 
 # -- state transitions (INV-19) --------------------------------------------------------------
 #: What CreateFunction answers; later reads say State Active (recorded:

@@ -312,6 +312,134 @@ def dead_letter_service() -> ServiceError:
     )
 
 
+# -- versions (VER-1) -------------------------------------------------------------------------
+
+
+def code_sha256_mismatch(given: str, current: str) -> ServiceError:
+    """[recorded] TestLambdaVersions::test_publish_with_wrong_sha256."""
+    return invalid_parameter(
+        f"CodeSHA256 ({given}) is different from current CodeSHA256 in $LATEST ({current}). "
+        "Please try again with the CodeSHA256 in $LATEST."
+    )
+
+
+def version_referenced_by_aliases(aliases: Iterable[str]) -> ServiceError:
+    """[observed] DeleteFunction of a version an alias points to (quoted in
+    alexcasalboni/aws-lambda-power-tuning#124: ``... reference it: [latest]``)."""
+    return ServiceError(
+        "ResourceConflictException",
+        f"Unable to delete version because the following aliases reference it: "
+        f"[{', '.join(aliases)}]",
+        409,
+    )
+
+
+def alias_deletion_not_supported() -> ServiceError:
+    """[observed] DeleteFunction with an alias as Qualifier (localstack/localstack's Lambda
+    provider, whose API tests are validated against AWS)."""
+    return invalid_parameter("Deletion of aliases is not currently supported.")
+
+
+# -- aliases (VER-3, VER-4) -------------------------------------------------------------------
+
+
+def alias_exists(alias_arn: str) -> ServiceError:
+    """[recorded] test_notfound_and_invalid_routingconfigs `routing_config_exc_already_exist`."""
+    return ServiceError("ResourceConflictException", f"Alias already exists: {alias_arn}", 409)
+
+
+def alias_not_found(alias_arn: str) -> ServiceError:
+    """[recorded] `alias_does_not_exist_esc`; test_permission_exceptions
+    `add_permission_fn_alias_doesnotexist`."""
+    return ServiceError("ResourceNotFoundException", f"Cannot find alias arn: {alias_arn}", 404)
+
+
+def routing_too_many_versions() -> ServiceError:
+    """[recorded] `routing_config_exc_toomany`."""
+    return invalid_parameter("Number of items in AdditionalVersionWeights cannot be greater than 1")
+
+
+def routing_same_version(version: str) -> ServiceError:
+    """[recorded] `routing_config_exc_sameversion`."""
+    return invalid_parameter(
+        f"Invalid function version {version}. Function version {version} is already included "
+        "in routing configuration."
+    )
+
+
+def routing_on_latest() -> ServiceError:
+    """[recorded] `target_version_exc_version_latest` (AWS's body has no ``Type``)."""
+    return invalid_parameter(
+        "$LATEST is not supported for an alias pointing to more than 1 version"
+    )
+
+
+def routing_roles_differ() -> ServiceError:
+    """[observed] UpdateAlias with versions of different execution roles (quoted in
+    serverless-heaven/serverless-aws-alias#64)."""
+    return invalid_parameter("Specified versions must be associated with the same execution role")
+
+
+def routing_dead_letters_differ() -> ServiceError:
+    """[inferred] the versions' DeadLetterConfig differ (configuration-aliases.html requires
+    the same one); AWS's text is not known, this follows the role error's form."""
+    return invalid_parameter(
+        "Specified versions must be associated with the same dead letter queue configuration"
+    )
+
+
+# -- resource-based policies (VER-6..9) -------------------------------------------------------
+
+
+def statement_exists(sid: str) -> ServiceError:
+    """[recorded] test_permission_exceptions `add_permission_conflicting_statement_id`."""
+    return ServiceError(
+        "ResourceConflictException",
+        f"The statement id ({sid}) provided already exists. Please provide a new statement id, "
+        "or remove the existing statement.",
+        409,
+    )
+
+
+def policy_on_latest() -> ServiceError:
+    """[recorded] `add_permission_fn_qualifier_latest`."""
+    return invalid_parameter("We currently do not support adding policies for $LATEST.")
+
+
+def principal_invalid() -> ServiceError:
+    """[recorded] `add_permission_principal_invalid`."""
+    return invalid_parameter(
+        "The provided principal was invalid. Please check the principal and try again."
+    )
+
+
+def no_policy_found_for(function_arn: str) -> ServiceError:
+    """[recorded] `remove_permission_fn_doesnotexist`."""
+    return ServiceError("ResourceNotFoundException", f"No policy found for: {function_arn}", 404)
+
+
+def no_policy_associated() -> ServiceError:
+    """[recorded] `remove_permission_policy_doesnotexist`."""
+    return ServiceError(
+        "ResourceNotFoundException", "No policy is associated with the given resource.", 404
+    )
+
+
+def statement_not_found(sid: str) -> ServiceError:
+    """[recorded] test_remove_multi_permissions `remove_permission_exception_nonexisting_sid`."""
+    return ServiceError(
+        "ResourceNotFoundException", f"Statement {sid} is not found in resource policy.", 404
+    )
+
+
+def resource_not_found() -> ServiceError:
+    """[recorded] GetPolicy without a policy or of an unknown version
+    (`get_policy_exception_removed_all`, `get_policy_fn_version_doesnotexist`)."""
+    return ServiceError(
+        "ResourceNotFoundException", "The resource you requested does not exist.", 404
+    )
+
+
 # -- listing ----------------------------------------------------------------------------------
 
 

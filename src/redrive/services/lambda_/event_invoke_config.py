@@ -30,8 +30,9 @@ destinations redrive cannot deliver to yet and refuses by name; anything else, S
 included [inferred], is AWS's ``The provided destination config ... is invalid.`` An empty
 ``Destination`` counts as none [inferred]. The model's ARN pattern is checked by the wire layer.
 
-Only ``$LATEST`` exists until versions and aliases come; the configs are keyed by qualifier so
-that they can be added without changing the layout.
+Put and Update take a version or alias that exists (``The function doesn't exist.`` else);
+a function destination may name a version or alias of another function, which must exist.
+Deleting a version or an alias deletes its config.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from redrive.services._base import Output, Params
-from redrive.services.lambda_ import arns, errors, state
+from redrive.services.lambda_ import arns, errors, qualifiers, state
 from redrive.services.lambda_ import constants as c
 from redrive.services.lambda_.arns import FunctionRef
 from redrive.store import Transaction
@@ -229,9 +230,8 @@ def _existing_target(
     if function is None:
         raise errors.event_invoke_function_missing()
     qualifier = ref.qualifier if ref.qualifier is not None else c.LATEST
-    if qualifier != c.LATEST:
-        # versions and aliases do not exist yet, so no other qualifier names one (recorded
-        # for an unknown alias: put_alias_doesnotexist)
+    if qualifiers.resolve(txn, account, region, function["FunctionName"], qualifier) is None:
+        # recorded for an unknown alias: put_alias_doesnotexist
         raise errors.event_invoke_function_missing()
     return function["FunctionName"], qualifier
 
@@ -313,10 +313,7 @@ def _check_function_destination(
     name, qualifier = found.group("name"), found.group("qualifier")
     if (dest_account, dest_region, name) == (account, region, function_name):
         raise errors.destination_is_self()
-    if (
-        qualifier not in (None, c.LATEST)  # no versions or aliases yet
-        or state.get_function(txn, dest_account, dest_region, name) is None
-    ):
+    if qualifiers.resolve(txn, dest_account, dest_region, name, qualifier) is None:
         raise errors.destination_invalid(destination)
 
 

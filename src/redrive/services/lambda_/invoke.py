@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from redrive.errors import ServiceError
 from redrive.runtime import FunctionSpec, Invocation, LogLine, Outcome
 from redrive.services._base import Output, Params, RequestContext
-from redrive.services.lambda_ import ledger, reporting
+from redrive.services.lambda_ import arns, ledger, reporting
 
 if TYPE_CHECKING:
     from redrive.services.lambda_.service import LambdaService
@@ -107,13 +107,20 @@ async def invoke(service: LambdaService, ctx: RequestContext, params: Params) ->
         spec = service.function_spec(
             ctx.account_id, ctx.region, params["FunctionName"], params.get("Qualifier")
         )
+    # the qualifier the caller named, in the Qualifier parameter or in the name (VER-5)
+    qualifier = arns.resolve(
+        params["FunctionName"],
+        account_id=ctx.account_id,
+        region=ctx.region,
+        qualifier=params.get("Qualifier"),
+    ).qualifier
     payload = check_payload(params.get("Payload") or b"", invocation_type)
     client_context = check_client_context(params.get("ClientContext"))
     if invocation_type == "Event":
         # ASYNC-1: committed before the 202; everything after happens in the queue
         service.async_queue.enqueue(
             spec,
-            qualifier=params.get("Qualifier"),
+            qualifier=qualifier,
             payload=payload,
             request_id=ctx.request_id,
             client_context=client_context,
@@ -128,7 +135,7 @@ async def invoke(service: LambdaService, ctx: RequestContext, params: Params) ->
         pool = service.unreserved_concurrency(spec.account_id, spec.region)
     reason = service.concurrency.try_acquire(key, reserved=reserved, unreserved_pool=pool)
     if reason is not None:
-        _record_throttle(service, spec, ctx.request_id, invocation_type)
+        _record_throttle(service, spec, ctx.request_id, invocation_type, qualifier)
         raise ServiceError(
             "TooManyRequestsException",
             "Rate Exceeded.",
@@ -142,14 +149,21 @@ async def invoke(service: LambdaService, ctx: RequestContext, params: Params) ->
         invocation = Invocation(
             request_id=ctx.request_id,
             payload=payload,
-            invoked_function_arn=invoked_arn(spec, params.get("Qualifier")),
+            invoked_function_arn=invoked_arn(spec, qualifier),
             client_context=client_context,
         )
         outcome = await run_attempt(service, spec, invocation)
     finally:
         service.concurrency.release(key, reserved=reserved)
 
-    lines = finish_attempt(service, spec, outcome, invocation_type=invocation_type, running=running)
+    lines = finish_attempt(
+        service,
+        spec,
+        outcome,
+        invocation_type=invocation_type,
+        running=running,
+        qualifier=qualifier,
+    )
     output: Output = {
         "StatusCode": 200,
         "ExecutedVersion": spec.version,
@@ -180,12 +194,14 @@ def finish_attempt(
     *,
     invocation_type: str,
     running: int,
+    qualifier: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> list[LogLine]:
     """Write the attempt's log lines, metrics (OBS-2..6) and ledger entry; return the lines.
 
     ``running`` is the function's number of invocations in flight when this one started;
-    ``details`` are added to the ledger entry (an async attempt's number and what follows it).
+    ``qualifier`` the one the caller named (metrics' Resource dimension, OBS-1); ``details``
+    are added to the ledger entry (an async attempt's number and what follows it).
     """
     platform = service.platform
     lines = reporting.report_lines(
@@ -204,7 +220,9 @@ def finish_attempt(
         if outcome.kind != "success":
             points.append(("Errors", 1.0, "Count"))
         # OBS-1: a data point is stamped with the invocation's start
-        reporting.record_metrics(platform, spec, points, timestamp=outcome.started_at)
+        reporting.record_metrics(
+            platform, spec, points, timestamp=outcome.started_at, qualifier=qualifier
+        )
         ledger.record(
             txn,
             spec.account_id,
@@ -213,6 +231,7 @@ def finish_attempt(
                 "function": spec.function_name,
                 "region": spec.region,
                 "version": spec.version,
+                "qualifier": qualifier,
                 "invocation_type": invocation_type,
                 "attempt": 1,
                 "started_at": outcome.started_at,
@@ -229,13 +248,19 @@ def finish_attempt(
 
 
 def _record_throttle(
-    service: LambdaService, spec: FunctionSpec, request_id: str, invocation_type: str
+    service: LambdaService,
+    spec: FunctionSpec,
+    request_id: str,
+    invocation_type: str,
+    qualifier: str | None,
 ) -> None:
     """A throttled request: Throttles +1, no Invocations (CONC-7, CONC-11), a ledger entry."""
     platform = service.platform
     now = platform.now()
     with platform.store.transaction() as txn:
-        reporting.record_metrics(platform, spec, [("Throttles", 1.0, "Count")], timestamp=now)
+        reporting.record_metrics(
+            platform, spec, [("Throttles", 1.0, "Count")], timestamp=now, qualifier=qualifier
+        )
         ledger.record(
             txn,
             spec.account_id,
@@ -244,6 +269,7 @@ def _record_throttle(
                 "function": spec.function_name,
                 "region": spec.region,
                 "version": spec.version,
+                "qualifier": qualifier,
                 "invocation_type": invocation_type,
                 "attempt": 1,
                 "started_at": now,
@@ -257,5 +283,7 @@ def _record_throttle(
         )
 
 
-def invoked_arn(spec: FunctionSpec, qualifier: Any) -> str:
+def invoked_arn(spec: FunctionSpec, qualifier: str | None) -> str:
+    """The ARN the caller invoked: qualified when it named a qualifier (context's
+    ``invoked_function_arn``)."""
     return spec.function_arn if not qualifier else f"{spec.function_arn}:{qualifier}"

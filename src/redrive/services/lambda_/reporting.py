@@ -12,7 +12,7 @@ from redrive.runtime import FunctionSpec, LogLine, Outcome
 from redrive.services._base import Platform
 from redrive.services.cloudwatch.model import MetricSample
 from redrive.services.cloudwatch.service import CloudWatchService
-from redrive.services.lambda_ import config
+from redrive.services.lambda_ import config, qualifiers
 from redrive.services.logs.service import LogsService
 
 NAMESPACE = "AWS/Lambda"  # OBS-1
@@ -109,17 +109,34 @@ def record_metrics(
     points: Sequence[tuple[str, float, str]],
     *,
     timestamp: float | None = None,
+    qualifier: str | None = None,
 ) -> None:
-    """Data points ``(metric, value, unit)`` in ``AWS/Lambda``, each by FunctionName and for the
-    whole Region (OBS-1), written as one batch."""
+    """Data points ``(metric, value, unit)`` in ``AWS/Lambda``, written as one batch, each
+    under the dimension sets of OBS-1: by FunctionName and for the whole Region; when the
+    function was invoked with a ``qualifier`` also by ``FunctionName, Resource``
+    (``<function>:<qualifier>``), and for an alias by ``FunctionName, Resource,
+    ExecutedVersion`` (the version that ran). The sets are the ones CloudWatch lists for
+    AWS/Lambda (aws-cdk-lib ``lambda-canned-metrics.generated``)."""
     cloudwatch = cast(CloudWatchService, platform.service("cloudwatch"))
-    by_function = {"FunctionName": spec.function_name}
+    sets = dimension_sets(spec, qualifier)
     cloudwatch.record_many(
         spec.account_id,
         spec.region,
         [
             MetricSample(NAMESPACE, name, value, dimensions, unit, timestamp)
             for name, value, unit in points
-            for dimensions in (by_function, None)
+            for dimensions in sets
         ],
     )
+
+
+def dimension_sets(spec: FunctionSpec, qualifier: str | None) -> list[dict[str, str] | None]:
+    """The dimension sets a data point of ``spec`` invoked with ``qualifier`` goes under."""
+    by_function = {"FunctionName": spec.function_name}
+    sets: list[dict[str, str] | None] = [by_function, None]
+    if qualifier:
+        by_resource = {**by_function, "Resource": f"{spec.function_name}:{qualifier}"}
+        sets.append(by_resource)
+        if qualifiers.kind(qualifier) == "alias":
+            sets.append({**by_resource, "ExecutedVersion": spec.version})
+    return sets

@@ -2,35 +2,37 @@
 
 Invocation lives in ``invoke.py`` of this package; this module creates, reads, updates and
 deletes functions, their tags and their reserved concurrency, and answers GetAccountSettings.
+The operations on versions (:mod:`.versions`), aliases (:mod:`.aliases`) and resource-based
+policies (:mod:`.policy`) are thin here and live in those modules.
 
-Only ``$LATEST`` exists (versions and aliases come later): ``Publish: true`` is refused, and a
-qualifier other than ``$LATEST`` names nothing (404). Changes take effect at once; the answers
-still show AWS's transitional states (Pending, InProgress) and the next read the final ones
-(INV-19, see :mod:`.config`).
+Changes take effect at once; the answers still show AWS's transitional states (Pending,
+InProgress) and the next read the final ones (INV-19, see :mod:`.config`).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import itertools
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal
 
 from redrive.runtime.pool import Runtime
 from redrive.runtime.types import FunctionSpec
-from redrive.services._base import Output, Params, Platform, RequestContext, Service, operation
+from redrive.services._base import Output, Params, Platform, RequestContext, operation
 from redrive.services.lambda_ import (
+    aliases,
     arns,
     code,
     concurrency_config,
     config,
     errors,
     invoke,
+    paging,
+    policy,
+    qualifiers,
     state,
+    versions,
 )
 from redrive.services.lambda_ import constants as c
 from redrive.services.lambda_ import event_invoke_config as eic
@@ -38,11 +40,13 @@ from redrive.services.lambda_.arns import FunctionRef
 from redrive.services.lambda_.async_queue import AsyncQueue
 from redrive.services.lambda_.concurrency import ConcurrencyTracker
 from redrive.services.lambda_.state import Doc
+from redrive.services.lambda_.version_operations import VersionOperations
 from redrive.store import Transaction
 
-ChangeKind = Literal["updated", "deleted", "concurrency"]
+ChangeKind = Literal["updated", "deleted", "concurrency", "version-deleted"]
 
-_REVISIONS = "lambda-revisions"
+#: the seeded stream weighted alias routing draws from (VER-4)
+_ROUTING = "lambda.alias-routing"
 _MARKER_TAG = "lf"
 
 
@@ -50,30 +54,34 @@ _MARKER_TAG = "lf"
 class FunctionChange:
     """A change the runtime may have to react to (discard environments of the old code).
 
-    ``updated``: code or configuration changed (a new :attr:`FunctionSpec.key`);
-    ``deleted``: the function is gone; ``concurrency``: its reserved concurrency changed.
+    ``updated``: code or configuration of ``$LATEST`` changed (a new :attr:`FunctionSpec.key`);
+    ``deleted``: the function is gone, every version with it; ``concurrency``: its reserved
+    concurrency changed; ``version-deleted``: the published :attr:`version` is gone.
     """
 
     account_id: str
     region: str
     function_name: str
     kind: ChangeKind
+    version: str | None = None
 
 
 FunctionListener = Callable[[FunctionChange], None]
 
 
-class LambdaService(Service):
+class LambdaService(VersionOperations):
     """Lambda function management.
 
     Internal interface for the invoke path and the runtime (no HTTP; call it on the instance
     from ``platform.service("lambda")``, inside or outside a store transaction):
 
     * :meth:`function_spec` ``(account_id, region, function_name_or_arn, qualifier)`` ->
-      :class:`~redrive.runtime.types.FunctionSpec`, with the code unpacked on disk; raises the
-      ServiceError Invoke answers for a function or qualifier that does not exist (INV-10:
-      ``Function not found: <arn>:$LATEST``), another region or account, or a qualifier that
-      contradicts the name.
+      :class:`~redrive.runtime.types.FunctionSpec` of the version that runs, with the code
+      unpacked on disk: ``$LATEST`` (unqualified), a published version, or for an alias the
+      version its weighted routing picks for this invocation (VER-4, seeded); ``version`` is
+      that executed version. Raises the ServiceError Invoke answers for a function or
+      qualifier that does not exist (INV-10: ``Function not found: <arn>:<qualifier>``),
+      another region or account, or a qualifier that contradicts the name.
     * :meth:`reserved_concurrency` ``(account_id, region, name)`` -> ``int | None``.
     * :meth:`event_invoke_settings` ``(account_id, region, function_name, qualifier=None)`` ->
       :class:`~redrive.services.lambda_.event_invoke_config.EventInvokeSettings`: the retry
@@ -81,14 +89,20 @@ class LambdaService(Service):
       None), with AWS's defaults (2 retries, 21600 s, no destinations) for what it leaves unset
       or when there is none (ASYNC-3, ASYNC-7, ASYNC-12); raises ``Function not found`` (404)
       when the function does not exist.
-    * :meth:`dead_letter_target` ``(account_id, region, function_name)`` -> ``str | None``: the
-      TargetArn of the function's DeadLetterConfig (an SQS queue ARN, DEST-10), None without
-      one; 404 as above.
+    * :meth:`dead_letter_target` ``(account_id, region, function_name, qualifier=None)`` ->
+      ``str | None``: the TargetArn of the DeadLetterConfig of ``$LATEST`` or of the version
+      ``qualifier`` names (it is frozen per version, VER-2; an alias reads its FunctionVersion),
+      an SQS queue ARN (DEST-10), None without one; 404 as above.
+    * :meth:`allows` ``(account_id, region, function_name_or_arn, qualifier, principal=...,
+      source_arn=..., source_account=...)`` -> ``bool``: whether the resource-based policy of
+      that qualifier lets ``principal`` invoke (VER-10, VER-11; see :func:`.policy.allows`).
+      Services that push to Lambda (SNS, EventBridge, S3, API Gateway) are to ask it before
+      invoking; none exists yet, so nothing calls it.
     * :meth:`on_function_changed` ``(callback)`` registers ``callback(FunctionChange)``, called
-      after a function's code or configuration changes, after it is deleted, and after its
-      reserved concurrency changes; it returns a function that unregisters the callback. A
-      callback runs inside the operation's transaction: if it raises, the change is undone
-      and the caller gets the error.
+      after a function's code or configuration changes, after it or one of its versions is
+      deleted, and after its reserved concurrency changes; it returns a function that
+      unregisters the callback. A callback runs inside the operation's transaction: if it
+      raises, the change is undone and the caller gets the error.
     """
 
     name = "lambda"
@@ -123,11 +137,17 @@ class LambdaService(Service):
         return await invoke.invoke(self, ctx, params)
 
     def _discard_environments(self, change: FunctionChange) -> None:
-        """Warm environments of old code or configuration are never reused."""
-        if change.kind in ("updated", "deleted"):
-            self.runtime.discard(
-                change.function_name, account_id=change.account_id, region=change.region
-            )
+        """Warm environments of old code or configuration, or of deleted versions, are never
+        reused; published versions keep theirs when ``$LATEST`` changes."""
+        if change.kind == "concurrency":
+            return
+        version = {"updated": c.LATEST, "version-deleted": change.version}.get(change.kind)
+        self.runtime.discard(
+            change.function_name,
+            account_id=change.account_id,
+            region=change.region,
+            version=version,
+        )
 
     # -- internal interface -----------------------------------------------------------------
 
@@ -146,23 +166,31 @@ class LambdaService(Service):
             qualifier=qualifier,
             action="InvokeFunction",
         )
-        version = ref.qualifier if ref.qualifier is not None else c.LATEST
         code_root = self.platform.work_dir / "code"
         with self.store.transaction() as txn:
-            doc = state.get_function(txn, account_id, region, ref.name)
-            if doc is None or version != c.LATEST:
+            target = qualifiers.resolve(txn, account_id, region, ref.name, ref.qualifier)
+            if target is None:
                 raise errors.function_not_found(
-                    arns.function_arn(account_id, region, ref.name, version)
+                    arns.function_arn(account_id, region, ref.name, ref.qualifier or c.LATEST)
                 )
+            doc = target.config
+            if target.alias is not None:
+                picked = aliases.pick_version(target.alias, self.platform.rng.stream(_ROUTING))
+                if picked != target.version:
+                    found = qualifiers.version_doc(txn, account_id, region, target.name, picked)
+                    if found is None:  # versions an alias routes to cannot be deleted
+                        raise RuntimeError(f"alias {ref.qualifier} routes to a missing version")
+                    doc = found
+            version = str(doc.get("Version", c.LATEST))
             code_dir = code_root / doc["CodeSha256Hex"]
             if not code_dir.is_dir():
-                stored = state.get_code(txn, account_id, region, ref.name, c.LATEST)
+                stored = state.get_code(txn, account_id, region, target.name, version)
                 if stored is None:  # a function is never stored without its code
-                    raise RuntimeError(f"the code of function {ref.name} is missing")
+                    raise RuntimeError(f"the code of {target.name}:{version} is missing")
                 code_dir = code.unpack(stored[1], stored[0], code_root)
         return FunctionSpec(
             function_name=doc["FunctionName"],
-            version=c.LATEST,
+            version=version,
             function_arn=arns.function_arn(account_id, region, doc["FunctionName"]),
             region=region,
             account_id=account_id,
@@ -176,6 +204,36 @@ class LambdaService(Service):
             environment=dict(doc.get("Environment") or {}),
             log_group=doc["LogGroup"],
         )
+
+    def allows(
+        self,
+        account_id: str,
+        region: str,
+        function_name_or_arn: str,
+        qualifier: str | None = None,
+        *,
+        principal: str,
+        source_arn: str | None = None,
+        source_account: str | None = None,
+    ) -> bool:
+        """Whether the function's policy lets ``principal`` invoke it (see the class doc)."""
+        ref = arns.resolve(
+            function_name_or_arn,
+            account_id=account_id,
+            region=region,
+            qualifier=qualifier,
+            action="InvokeFunction",
+        )
+        with self.store.transaction() as txn:
+            return policy.allows(
+                txn,
+                account_id,
+                region,
+                ref,
+                principal=principal,
+                source_arn=source_arn,
+                source_account=source_account,
+            )
 
     def reserved_concurrency(self, account_id: str, region: str, name: str) -> int | None:
         """The function's reserved concurrency, or None when it has none (CONC-6)."""
@@ -198,8 +256,10 @@ class LambdaService(Service):
 
         return unsubscribe
 
-    def _notify(self, ctx: RequestContext, name: str, kind: ChangeKind) -> None:
-        change = FunctionChange(ctx.account_id, ctx.region, name, kind)
+    def _notify(
+        self, ctx: RequestContext, name: str, kind: ChangeKind, version: str | None = None
+    ) -> None:
+        change = FunctionChange(ctx.account_id, ctx.region, name, kind, version)
         for listener in list(self._listeners):
             listener(change)
 
@@ -208,8 +268,6 @@ class LambdaService(Service):
     @operation("CreateFunction")
     def create_function(self, ctx: RequestContext, params: Params) -> Output:
         name = self._name_to_create(ctx, params["FunctionName"])
-        if params.get("Publish"):
-            raise errors.not_supported("publishing versions (Publish: true)")
         if params.get("PublishTo"):
             raise errors.not_supported("PublishTo")
         if params.get("PackageType", "Zip") != "Zip":
@@ -239,15 +297,21 @@ class LambdaService(Service):
             )
             state.put_function(txn, ctx.account_id, ctx.region, doc)
             state.put_code(txn, ctx.account_id, ctx.region, name, info=info, data=zip_file)
-        return config.create_view(doc, ctx.account_id, ctx.region, revision=self._revision())
+            version = c.LATEST
+            if params.get("Publish"):
+                version = self._publish(txn, ctx, doc, description=None)["Version"]
+        return config.create_view(
+            doc, ctx.account_id, ctx.region, revision=self._revision(), version=version
+        )
 
     @operation("GetFunction")
     def get_function(self, ctx: RequestContext, params: Params) -> Output:
         with self.store.transaction() as txn:
-            ref, doc = self._lookup_for_read(txn, ctx, params)
+            ref, target = self._lookup_for_read(txn, ctx, params)
+            doc = target.config
             output: Output = {
                 "Configuration": config.read_view(
-                    doc, ctx.account_id, ctx.region, qualified_arn=ref.qualifier is not None
+                    doc, ctx.account_id, ctx.region, arn_qualifier=ref.qualifier
                 ),
                 "Code": {
                     "RepositoryType": "S3",
@@ -259,9 +323,9 @@ class LambdaService(Service):
                     ),
                 },
             }
-            if doc["Tags"]:
-                output["Tags"] = dict(doc["Tags"])
-            reserved = state.get_reserved(txn, ctx.account_id, ctx.region, ref.name)
+            if target.function["Tags"]:
+                output["Tags"] = dict(target.function["Tags"])
+            reserved = state.get_reserved(txn, ctx.account_id, ctx.region, target.name)
             if reserved is not None:
                 output["Concurrency"] = {"ReservedConcurrentExecutions": reserved}
         return output
@@ -269,42 +333,66 @@ class LambdaService(Service):
     @operation("GetFunctionConfiguration")
     def get_function_configuration(self, ctx: RequestContext, params: Params) -> Output:
         with self.store.transaction() as txn:
-            ref, doc = self._lookup_for_read(txn, ctx, params)
+            ref, target = self._lookup_for_read(txn, ctx, params)
         return config.read_view(
-            doc, ctx.account_id, ctx.region, qualified_arn=ref.qualifier is not None
+            target.config, ctx.account_id, ctx.region, arn_qualifier=ref.qualifier
         )
 
     @operation("ListFunctions")
     def list_functions(self, ctx: RequestContext, params: Params) -> Output:
+        """Functions in name order; with ``FunctionVersion: ALL`` each function's ``$LATEST``
+        and then its versions (recorded: TestLambdaFunction::test_list_functions)."""
         if params.get("MasterRegion"):
             # Lambda@Edge replicas of functions mastered elsewhere: redrive has none
             return {"Functions": []}
-        after = self._marker(params.get("Marker"))
+        start, after = self._marker(params.get("Marker"))
         limit = int(params.get("MaxItems", c.DEFAULT_LIST_MAX_ITEMS))
         all_versions = params.get("FunctionVersion") == "ALL"
         with self.store.transaction() as txn:
-            found = list(
+            entries = list(
                 itertools.islice(
-                    state.iter_functions(txn, ctx.account_id, ctx.region, after=after), limit + 1
+                    self._function_entries(txn, ctx, start, after, all_versions), limit + 1
                 )
             )
         output: Output = {
             "Functions": [
-                config.configuration(doc, ctx.account_id, ctx.region, qualified_arn=all_versions)
-                for doc in found[:limit]
+                config.configuration(
+                    doc,
+                    ctx.account_id,
+                    ctx.region,
+                    arn_qualifier=doc.get("Version", c.LATEST) if all_versions else None,
+                )
+                for doc in entries[:limit]
             ]
         }
-        if len(found) > limit:
-            output["NextMarker"] = _page_marker(found[limit - 1]["FunctionName"])
+        if len(entries) > limit:
+            last = entries[limit - 1]
+            output["NextMarker"] = paging.marker(
+                _MARKER_TAG, last["FunctionName"], int(last.get("Version", 0))
+            )
         return output
+
+    @staticmethod
+    def _function_entries(
+        txn: Transaction, ctx: RequestContext, start: str | None, after: int, all_versions: bool
+    ) -> Iterator[Doc]:
+        """ListFunctions' entries from function ``start`` on, past its entry ``after`` (0:
+        ``$LATEST``, n: version n; -1: none passed yet)."""
+        for doc in state.iter_functions(txn, ctx.account_id, ctx.region, start=start):
+            name = doc["FunctionName"]
+            passed = after if name == start else -1
+            if passed < 0:
+                yield doc
+            if all_versions:
+                yield from state.iter_versions(
+                    txn, ctx.account_id, ctx.region, name, after=max(passed, 0) or None
+                )
 
     @operation("UpdateFunctionCode")
     def update_function_code(self, ctx: RequestContext, params: Params) -> Output:
         with self.store.transaction() as txn:
             ref, doc = self._lookup_latest(txn, ctx, params["FunctionName"], "UpdateFunctionCode")
             self._check_revision(doc, params)
-            if params.get("Publish"):
-                raise errors.not_supported("publishing versions (Publish: true)")
             if params.get("PublishTo"):
                 raise errors.not_supported("PublishTo")
             if params.get("ImageUri"):
@@ -324,6 +412,9 @@ class LambdaService(Service):
             state.put_function(txn, ctx.account_id, ctx.region, doc)
             state.put_code(txn, ctx.account_id, ctx.region, ref.name, info=info, data=zip_file)
             self._notify(ctx, ref.name, "updated")
+            if params.get("Publish"):
+                version = self._publish(txn, ctx, doc, description=None)
+                return config.published_update_view(version, ctx.account_id, ctx.region)
         return config.update_view(doc, ctx.account_id, ctx.region, revision=self._revision())
 
     @operation("UpdateFunctionConfiguration")
@@ -346,6 +437,7 @@ class LambdaService(Service):
 
     @operation("DeleteFunction")
     def delete_function(self, ctx: RequestContext, params: Params) -> Output:
+        """The whole function with its versions, aliases and policies; or one version."""
         ref = arns.resolve(
             params["FunctionName"],
             account_id=ctx.account_id,
@@ -353,21 +445,28 @@ class LambdaService(Service):
             qualifier=params.get("Qualifier"),
             action="DeleteFunction",
         )
+        if qualifiers.kind(ref.qualifier) == "alias":
+            raise errors.alias_deletion_not_supported()
         with self.store.transaction() as txn:
-            if state.get_function(txn, ctx.account_id, ctx.region, ref.name) is None:
+            function = state.get_function(txn, ctx.account_id, ctx.region, ref.name)
+            if function is None:
                 # recorded: unqualified ARN even when a qualifier was given
                 raise errors.function_not_found(
                     arns.function_arn(ctx.account_id, ctx.region, ref.name)
                 )
+            name = function["FunctionName"]
             if ref.qualifier == c.LATEST:
                 raise errors.latest_cannot_be_deleted()
             if ref.qualifier is not None:
-                # versions and aliases do not exist yet, so no qualifier names one
-                raise errors.function_not_found(
-                    arns.function_arn(ctx.account_id, ctx.region, ref.name, ref.qualifier)
-                )
-            state.delete_function(txn, ctx.account_id, ctx.region, ref.name)
-            self._notify(ctx, ref.name, "deleted")
+                if qualifiers.kind(ref.qualifier) != "version":
+                    raise errors.function_not_found(
+                        arns.function_arn(ctx.account_id, ctx.region, name, ref.qualifier)
+                    )
+                versions.delete(txn, ctx.account_id, ctx.region, name, ref.qualifier)
+                self._notify(ctx, name, "version-deleted", ref.qualifier)
+            else:
+                state.delete_function(txn, ctx.account_id, ctx.region, name)
+                self._notify(ctx, name, "deleted")
         return {"StatusCode": 204}  # recorded: 204, empty body
 
     # -- tags -----------------------------------------------------------------------------------
@@ -441,6 +540,12 @@ class LambdaService(Service):
             for doc in state.iter_functions(txn, ctx.account_id, ctx.region):
                 count += 1
                 total += int(doc["CodeSize"])
+                # published versions keep their own packages (recorded:
+                # test_account_settings_total_code_size_config_update)
+                for version in state.iter_versions(
+                    txn, ctx.account_id, ctx.region, doc["FunctionName"]
+                ):
+                    total += int(version["CodeSize"])
         return concurrency_config.account_settings(
             self.platform.account_concurrency,
             reserved,
@@ -449,9 +554,6 @@ class LambdaService(Service):
         )
 
     # -- helpers --------------------------------------------------------------------------------
-
-    def _revision(self) -> str:
-        return self.platform.rng.uuid4(_REVISIONS)
 
     def _touch(self, doc: Doc) -> None:
         """Code or configuration changed: new LastModified and revisions."""
@@ -492,8 +594,9 @@ class LambdaService(Service):
 
     def _lookup_for_read(
         self, txn: Transaction, ctx: RequestContext, params: Params
-    ) -> tuple[FunctionRef, Doc]:
-        """GetFunction/GetFunctionConfiguration: the function, or 404 naming what was asked."""
+    ) -> tuple[FunctionRef, qualifiers.Target]:
+        """GetFunction/GetFunctionConfiguration: what the name and qualifier name, or 404
+        naming what was asked (VER-3: an unknown alias is ``Function not found`` here)."""
         ref = arns.resolve(
             params["FunctionName"],
             account_id=ctx.account_id,
@@ -501,29 +604,12 @@ class LambdaService(Service):
             qualifier=params.get("Qualifier"),
             action=ctx.operation or "GetFunction",
         )
-        doc = state.get_function(txn, ctx.account_id, ctx.region, ref.name)
-        if doc is None or ref.qualifier not in (None, c.LATEST):
+        target = qualifiers.resolve(txn, ctx.account_id, ctx.region, ref.name, ref.qualifier)
+        if target is None:
             raise errors.function_not_found(
                 arns.function_arn(ctx.account_id, ctx.region, ref.name, ref.qualifier)
             )
-        return ref, doc
-
-    def _lookup_latest(
-        self, txn: Transaction, ctx: RequestContext, function_name: str, action: str
-    ) -> tuple[FunctionRef, Doc]:
-        """Update operations: ``$LATEST`` of the function, or 404."""
-        ref = arns.resolve(
-            function_name, account_id=ctx.account_id, region=ctx.region, action=action
-        )
-        doc = state.get_function(txn, ctx.account_id, ctx.region, ref.name)
-        if doc is None:
-            raise errors.function_not_found(arns.function_arn(ctx.account_id, ctx.region, ref.name))
-        if ref.qualifier not in (None, c.LATEST):
-            # [inferred] only $LATEST can change; no version or alias exists yet
-            raise errors.function_not_found(
-                arns.function_arn(ctx.account_id, ctx.region, ref.name, ref.qualifier)
-            )
-        return ref, doc
+        return ref, target
 
     @staticmethod
     def _check_revision(doc: Doc, params: Params) -> None:
@@ -560,13 +646,18 @@ class LambdaService(Service):
         return ref.name
 
     @staticmethod
-    def _marker(marker: str | None) -> str | None:
+    def _marker(marker: str | None) -> tuple[str | None, int]:
+        """ListFunctions' Marker: (function to start from, entry of it already listed)."""
         if marker is None:
-            return None
-        name = _parse_page_marker(marker)
-        if name is None:
+            return None, -1
+        found = paging.position(_MARKER_TAG, marker)
+        if (
+            len(found) != 2
+            or not isinstance(found[0], str)
+            or not isinstance(found[1], int)
+        ):
             raise errors.invalid_marker(marker)
-        return name
+        return found[0], found[1]
 
     # -- asynchronous invocation settings (ASYNC-11..13, DEST-1, DEST-10) -----------------------
 
@@ -584,21 +675,29 @@ class LambdaService(Service):
         with self.store.transaction() as txn:
             return eic.settings(txn, account_id, region, ref)
 
-    def dead_letter_target(self, account_id: str, region: str, function_name: str) -> str | None:
-        """The function's dead-letter queue ARN, or None (see the class doc)."""
+    def dead_letter_target(
+        self, account_id: str, region: str, function_name: str, qualifier: str | None = None
+    ) -> str | None:
+        """The dead-letter queue ARN of a function version, or None (see the class doc)."""
         ref = arns.resolve(
-            function_name, account_id=account_id, region=region, action="InvokeFunction"
+            function_name,
+            account_id=account_id,
+            region=region,
+            qualifier=qualifier,
+            action="InvokeFunction",
         )
         with self.store.transaction() as txn:
-            doc = state.get_function(txn, account_id, region, ref.name)
-        if doc is None:
-            raise errors.function_not_found(arns.function_arn(account_id, region, ref.name))
-        target = doc.get("DeadLetterTarget")
+            found = qualifiers.resolve(txn, account_id, region, ref.name, ref.qualifier)
+        if found is None:
+            raise errors.function_not_found(
+                arns.function_arn(account_id, region, ref.name, ref.qualifier)
+            )
+        target = found.config.get("DeadLetterTarget")
         return str(target) if target else None
 
     @operation("PutFunctionEventInvokeConfig")
     def put_function_event_invoke_config(self, ctx: RequestContext, params: Params) -> Output:
-        ref = self._event_invoke_ref(ctx, params)
+        ref = self._qualified_ref(ctx, params)
         with self.store.transaction() as txn:
             return eic.put(
                 txn, ctx.account_id, ctx.region, ref, params, now_ms=self.platform.now_ms()
@@ -606,7 +705,7 @@ class LambdaService(Service):
 
     @operation("UpdateFunctionEventInvokeConfig")
     def update_function_event_invoke_config(self, ctx: RequestContext, params: Params) -> Output:
-        ref = self._event_invoke_ref(ctx, params)
+        ref = self._qualified_ref(ctx, params)
         with self.store.transaction() as txn:
             return eic.update(
                 txn, ctx.account_id, ctx.region, ref, params, now_ms=self.platform.now_ms()
@@ -614,19 +713,19 @@ class LambdaService(Service):
 
     @operation("GetFunctionEventInvokeConfig")
     def get_function_event_invoke_config(self, ctx: RequestContext, params: Params) -> Output:
-        ref = self._event_invoke_ref(ctx, params)
+        ref = self._qualified_ref(ctx, params)
         with self.store.transaction() as txn:
             return eic.get(txn, ctx.account_id, ctx.region, ref)
 
     @operation("DeleteFunctionEventInvokeConfig")
     def delete_function_event_invoke_config(self, ctx: RequestContext, params: Params) -> Output:
-        ref = self._event_invoke_ref(ctx, params)
+        ref = self._qualified_ref(ctx, params)
         with self.store.transaction() as txn:
             return eic.delete(txn, ctx.account_id, ctx.region, ref)
 
     @operation("ListFunctionEventInvokeConfigs")
     def list_function_event_invoke_configs(self, ctx: RequestContext, params: Params) -> Output:
-        ref = self._event_invoke_ref(ctx, params)
+        ref = self._qualified_ref(ctx, params)
         with self.store.transaction() as txn:
             return eic.list_configs(
                 txn,
@@ -636,34 +735,3 @@ class LambdaService(Service):
                 marker=params.get("Marker"),
                 max_items=params.get("MaxItems"),
             )
-
-    @staticmethod
-    def _event_invoke_ref(ctx: RequestContext, params: Params) -> FunctionRef:
-        return arns.resolve(
-            params["FunctionName"],
-            account_id=ctx.account_id,
-            region=ctx.region,
-            qualifier=params.get("Qualifier"),
-            action=ctx.operation or "GetFunctionEventInvokeConfig",
-        )
-
-
-def _page_marker(name: str) -> str:
-    """ListFunctions' NextMarker: opaque, names the last function of the page."""
-    raw = json.dumps([_MARKER_TAG, name], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _parse_page_marker(marker: str) -> str | None:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(marker + "=" * (-len(marker) % 4)))
-    except (binascii.Error, ValueError):
-        return None
-    if (
-        not isinstance(data, list)
-        or len(data) != 2
-        or data[0] != _MARKER_TAG
-        or not isinstance(data[1], str)
-    ):
-        return None
-    return data[1]

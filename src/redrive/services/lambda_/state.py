@@ -13,6 +13,15 @@ Tables (every key starts with account id and region):
                         ``(account, region, name, qualifier)`` -> the EventInvokeConfig of
                         ``$LATEST``, a version or an alias (ASYNC-11, ASYNC-12; fields in
                         :mod:`.event_invoke_config`)
+``lambda.versions``     ``(account, region, name, number)`` -> a published version: the frozen
+                        configuration of ``$LATEST`` when it was published (VER-1, VER-2;
+                        fields in :mod:`.versions`); its package is in ``lambda.code`` under
+                        the version's number
+``lambda.aliases``      ``(account, region, name, alias)`` -> an alias (VER-3; fields in
+                        :mod:`.aliases`)
+``lambda.policies``     ``(account, region, name, qualifier)`` -> the resource-based policy
+                        of the function (qualifier ``""``), a version or an alias (VER-6..8;
+                        fields in :mod:`.policy`)
 """
 
 from __future__ import annotations
@@ -29,6 +38,9 @@ FUNCTIONS = "lambda.functions"
 CODE = "lambda.code"
 CONCURRENCY = "lambda.concurrency"
 EVENT_INVOKE_CONFIGS = "lambda.event-invoke-configs"
+VERSIONS = "lambda.versions"
+ALIASES = "lambda.aliases"
+POLICIES = "lambda.policies"
 
 Doc = dict[str, Any]
 
@@ -46,20 +58,29 @@ def put_function(txn: Transaction, account: str, region: str, doc: Doc) -> None:
 
 
 def delete_function(txn: Transaction, account: str, region: str, name: str) -> None:
+    """The function and everything that belongs to it: versions, aliases, policies, configs."""
     txn.delete(FUNCTIONS, (account, region, name))
-    for key, _ in list(txn.scan(CODE, (account, region, name))):
-        txn.delete(CODE, key)
     txn.delete(CONCURRENCY, (account, region, name))
-    for key, _ in list(txn.scan(EVENT_INVOKE_CONFIGS, (account, region, name))):
-        txn.delete(EVENT_INVOKE_CONFIGS, key)
+    for table in (CODE, EVENT_INVOKE_CONFIGS, VERSIONS, ALIASES, POLICIES):
+        for key, _ in list(txn.scan(table, (account, region, name))):
+            txn.delete(table, key)
 
 
 def iter_functions(
-    txn: Transaction, account: str, region: str, *, after: str | None = None
+    txn: Transaction,
+    account: str,
+    region: str,
+    *,
+    after: str | None = None,
+    start: str | None = None,
 ) -> Iterator[Doc]:
-    """Functions in name order, those named after ``after`` only if it is given."""
-    start = None if after is None else (account, region, after + "\x00")
-    for _key, doc in txn.scan(FUNCTIONS, (account, region), start=start):
+    """Functions in name order: those named after ``after``, or from ``start`` on, if given."""
+    first: tuple[str, ...] | None = None
+    if after is not None:
+        first = (account, region, after + "\x00")
+    elif start is not None:
+        first = (account, region, start)
+    for _key, doc in txn.scan(FUNCTIONS, (account, region), start=first):
         yield doc
 
 
@@ -69,9 +90,17 @@ def iter_functions(
 def put_code(
     txn: Transaction, account: str, region: str, name: str, *, info: CodeInfo, data: bytes
 ) -> None:
-    """Keep ``data``, the package of ``$LATEST`` (versions come later)."""
+    """Keep ``data``, the package of ``$LATEST``."""
     doc = {"sha256_hex": info.sha256_hex, "zip": base64.b64encode(data).decode()}
     txn.put(CODE, (account, region, name, LATEST), doc)
+
+
+def copy_code(txn: Transaction, account: str, region: str, name: str, version: str) -> None:
+    """Keep the package of ``$LATEST`` as the package of the new version ``version``."""
+    doc = txn.get(CODE, (account, region, name, LATEST))
+    if doc is None:  # a function is never stored without its code
+        raise RuntimeError(f"the code of function {name} is missing")
+    txn.put(CODE, (account, region, name, version), doc)
 
 
 def get_code(
@@ -135,3 +164,87 @@ def iter_event_invoke_configs(
     start = None if after is None else (account, region, name, after + "\x00")
     for _key, doc in txn.scan(EVENT_INVOKE_CONFIGS, (account, region, name), start=start):
         yield doc
+
+
+# -- versions ---------------------------------------------------------------------------------
+
+
+def get_version(txn: Transaction, account: str, region: str, name: str, number: int) -> Doc | None:
+    doc: Doc | None = txn.get(VERSIONS, (account, region, name, number))
+    return doc
+
+
+def put_version(txn: Transaction, account: str, region: str, doc: Doc) -> None:
+    txn.put(VERSIONS, (account, region, doc["FunctionName"], int(doc["Version"])), doc)
+
+
+def delete_version(txn: Transaction, account: str, region: str, name: str, number: int) -> None:
+    """The version, its package, and its policy and EventInvokeConfig."""
+    txn.delete(VERSIONS, (account, region, name, number))
+    txn.delete(CODE, (account, region, name, str(number)))
+    txn.delete(POLICIES, (account, region, name, str(number)))
+    txn.delete(EVENT_INVOKE_CONFIGS, (account, region, name, str(number)))
+
+
+def iter_versions(
+    txn: Transaction, account: str, region: str, name: str, *, after: int | None = None
+) -> Iterator[Doc]:
+    """A function's versions in number order, those numbered after ``after`` if it is given."""
+    start = None if after is None else (account, region, name, after + 1)
+    for _key, doc in txn.scan(VERSIONS, (account, region, name), start=start):
+        yield doc
+
+
+def last_version(txn: Transaction, account: str, region: str, name: str) -> Doc | None:
+    """The function's highest-numbered version, or None."""
+    found = txn.first(VERSIONS, (account, region, name), reverse=True)
+    return None if found is None else dict(found[1])
+
+
+# -- aliases ----------------------------------------------------------------------------------
+
+
+def get_alias(txn: Transaction, account: str, region: str, name: str, alias: str) -> Doc | None:
+    doc: Doc | None = txn.get(ALIASES, (account, region, name, alias))
+    return doc
+
+
+def put_alias(txn: Transaction, account: str, region: str, name: str, doc: Doc) -> None:
+    txn.put(ALIASES, (account, region, name, doc["Name"]), doc)
+
+
+def delete_alias(txn: Transaction, account: str, region: str, name: str, alias: str) -> bool:
+    """The alias, and its policy and EventInvokeConfig; True if it existed."""
+    txn.delete(POLICIES, (account, region, name, alias))
+    txn.delete(EVENT_INVOKE_CONFIGS, (account, region, name, alias))
+    return txn.delete(ALIASES, (account, region, name, alias))
+
+
+def iter_aliases(
+    txn: Transaction, account: str, region: str, name: str, *, after: str | None = None
+) -> Iterator[Doc]:
+    """A function's aliases in name order, those named after ``after`` if it is given."""
+    start = None if after is None else (account, region, name, after + "\x00")
+    for _key, doc in txn.scan(ALIASES, (account, region, name), start=start):
+        yield doc
+
+
+# -- resource-based policies ------------------------------------------------------------------
+
+
+def get_policy(
+    txn: Transaction, account: str, region: str, name: str, qualifier: str
+) -> Doc | None:
+    """The policy of ``qualifier`` (``""``: the function's own), or None."""
+    doc: Doc | None = txn.get(POLICIES, (account, region, name, qualifier))
+    return doc
+
+
+def put_policy(
+    txn: Transaction, account: str, region: str, name: str, qualifier: str, *, doc: Doc
+) -> None:
+    txn.put(POLICIES, (account, region, name, qualifier), doc)
+
+
+def delete_policy(txn: Transaction, account: str, region: str, name: str, qualifier: str) -> None:
+    txn.delete(POLICIES, (account, region, name, qualifier))
