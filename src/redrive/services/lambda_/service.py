@@ -39,6 +39,8 @@ from redrive.services.lambda_ import event_invoke_config as eic
 from redrive.services.lambda_.arns import FunctionRef
 from redrive.services.lambda_.async_queue import AsyncQueue
 from redrive.services.lambda_.concurrency import ConcurrencyTracker
+from redrive.services.lambda_.esm.operations import MappingOperations
+from redrive.services.lambda_.esm.pollers import Pollers
 from redrive.services.lambda_.state import Doc
 from redrive.services.lambda_.version_operations import VersionOperations
 from redrive.store import Transaction
@@ -69,7 +71,7 @@ class FunctionChange:
 FunctionListener = Callable[[FunctionChange], None]
 
 
-class LambdaService(VersionOperations):
+class LambdaService(VersionOperations, MappingOperations):
     """Lambda function management.
 
     Internal interface for the invoke path and the runtime (no HTTP; call it on the instance
@@ -116,6 +118,8 @@ class LambdaService(VersionOperations):
         self.concurrency = ConcurrencyTracker()
         #: accepted asynchronous events until their fate (ASYNC, DEST)
         self.async_queue = AsyncQueue(self)
+        #: a poller per enabled event source mapping (SQSM)
+        self.pollers = Pollers(self)
         self.on_function_changed(self._discard_environments)
 
     # -- life and invocation ---------------------------------------------------------------
@@ -123,8 +127,10 @@ class LambdaService(VersionOperations):
     def start(self) -> None:
         self.runtime.start()
         self.async_queue.start()
+        self.pollers.start()
 
     async def stop(self) -> None:
+        await self.pollers.stop()
         await self.async_queue.stop()
         await self.runtime.shutdown()
 

@@ -1,0 +1,70 @@
+"""One poller per enabled mapping, and the mappings' state changes (SQSM-16).
+
+A mapping is ``Creating`` / ``Enabling`` / ``Disabling`` / ``Updating`` in the answer to the
+call that changed it; a scheduler item due at once settles it to ``Enabled`` or ``Disabled``
+and starts or stops its poller. A ``Deleting`` mapping's poller stops and the mapping is gone
+the same way. On start every stored mapping is settled and the enabled ones poll again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from redrive.services.lambda_.esm import mapping, state
+from redrive.services.lambda_.esm.sqs_poller import SqsPoller
+
+if TYPE_CHECKING:
+    from redrive.services.lambda_.service import LambdaService
+
+Key = tuple[str, str, str]  # account, region, uuid
+
+
+class Pollers:
+    def __init__(self, service: LambdaService) -> None:
+        self.service = service
+        self.platform = service.platform
+        self._pollers: dict[Key, SqsPoller] = {}
+        self._stopping: set[asyncio.Task[None]] = set()
+
+    def start(self) -> None:
+        with self.platform.store.transaction() as txn:
+            found = list(state.everywhere(txn))
+        for account, region, doc in found:
+            self._settle(account, region, doc["UUID"])
+
+    async def stop(self) -> None:
+        pollers, self._pollers = list(self._pollers.values()), {}
+        await asyncio.gather(*(poller.stop() for poller in pollers), *self._stopping)
+
+    def poller(self, account: str, region: str, uuid: str) -> SqsPoller | None:
+        return self._pollers.get((account, region, uuid))
+
+    def changed(self, account: str, region: str, uuid: str) -> None:
+        """Call after committing a change to the mapping: it settles right after."""
+        self.platform.scheduler.call_soon(lambda: self._settle(account, region, uuid))
+
+    def _settle(self, account: str, region: str, uuid: str) -> None:
+        key = (account, region, uuid)
+        with self.platform.store.transaction() as txn:
+            doc = state.get(txn, account, region, uuid)
+            if doc is not None and doc["State"] == "Deleting":
+                state.delete(txn, account, region, uuid)
+                doc = None
+            elif doc is not None and doc["State"] != mapping.steady_state(doc):
+                doc["State"] = mapping.steady_state(doc)
+                state.put(txn, account, region, doc)
+        running = self._pollers.get(key)
+        if doc is None or not doc["Enabled"]:
+            if running is not None:
+                del self._pollers[key]
+                task = asyncio.get_running_loop().create_task(running.stop())
+                self._stopping.add(task)
+                task.add_done_callback(self._stopping.discard)
+            return
+        if running is not None:
+            running.reconfigure(doc)
+            return
+        poller = SqsPoller(self.service, account, region, doc)
+        self._pollers[key] = poller
+        poller.start()
