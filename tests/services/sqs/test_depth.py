@@ -7,9 +7,18 @@ import time
 from typing import Any
 
 from redrive import Cloud
-from redrive.services.sqs import sending
+from redrive.services.sqs import sending, state
 from redrive.services.sqs.service import SqsService
-from tests.services.sqs.conftest import arn, counts, in_engine, make_queue, name_of, unique
+from tests.services.sqs.conftest import (
+    arn,
+    bodies,
+    counts,
+    in_engine,
+    make_queue,
+    name_of,
+    receive,
+    unique,
+)
 
 DEPTH = 20_000
 
@@ -68,3 +77,59 @@ def test_a_blocked_fifo_group_does_not_slow_other_groups(cloud: Cloud, sqs: Any)
     baseline = cycle_time(sqs, empty, MessageGroupId="other")
     at_depth = cycle_time(sqs, deep, MessageGroupId="other")
     assert at_depth < 3 * baseline + 0.002, (baseline, at_depth)
+
+
+def index_scans(cloud: Cloud, url: str) -> int:
+    """How many times settling the queue now reads its time indexes (hidden and expiry)."""
+
+    def settle(svc: SqsService) -> int:
+        scans: list[str] = []
+        with svc.store.transaction() as txn:
+            real_scan = txn.scan
+
+            def counting(table: str, *args: Any, **kwargs: Any) -> Any:
+                if table in (state.HIDDEN, state.EXPIRY):
+                    scans.append(table)
+                return real_scan(table, *args, **kwargs)
+
+            txn.scan = counting  # type: ignore[method-assign]
+            queue = svc.by_arn(txn, arn(name_of(url)))
+            svc.finish(svc.messages(txn, queue))
+        return len(scans)
+
+    return in_engine(cloud, settle)
+
+
+def test_settling_reads_no_index_before_anything_can_be_due(cloud: Cloud, sqs: Any) -> None:
+    url = make_queue(sqs)
+    sqs.send_message(QueueUrl=url, MessageBody="x")
+    assert bodies(receive(sqs, url, VisibilityTimeout=60)) == ["x"]
+    assert index_scans(cloud, url) == 0
+    # a shorter timeout lowers the floor: the message is back on time
+    sqs.send_message(QueueUrl=url, MessageBody="y")
+    assert bodies(receive(sqs, url, VisibilityTimeout=10)) == ["y"]
+    cloud.advance(10)
+    assert counts(sqs, url) == (1, 1, 0)
+    assert index_scans(cloud, url) == 0
+    sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=5)
+    cloud.advance(5)
+    assert counts(sqs, url) == (2, 1, 0)
+    cloud.advance(45)
+    assert bodies(receive(sqs, url)) == ["x", "y", "later"]
+
+
+def test_counters_stored_without_floors_still_settle(cloud: Cloud, sqs: Any) -> None:
+    """Counters written before the index floors existed hold three numbers."""
+    url = make_queue(sqs)
+    sqs.send_message(QueueUrl=url, MessageBody="x")
+    receive(sqs, url, VisibilityTimeout=30)
+
+    def drop_floors(svc: SqsService) -> None:
+        with svc.store.transaction() as txn:
+            sid = svc.by_arn(txn, arn(name_of(url))).sid
+            txn.put(state.COUNTS, (sid,), txn.get(state.COUNTS, (sid,))[:3])
+
+    in_engine(cloud, drop_floors)
+    cloud.advance(30)
+    assert counts(sqs, url) == (1, 0, 0)
+    assert index_scans(cloud, url) == 0

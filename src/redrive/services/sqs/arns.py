@@ -9,6 +9,7 @@ request's, as redrive's URLs carry none), so a URL with another host still names
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from redrive.services._base import partition
@@ -56,6 +57,7 @@ def is_arn(value: str) -> bool:
     return len(parts) >= 6 and parts[0] == "arn" and all(parts[1:3]) and bool(parts[5])
 
 
+@lru_cache(maxsize=4096)  # every message operation reads its QueueUrl; few distinct ones
 def parse_url(url: str, region: str) -> QueueRef | None:
     """The queue a QueueUrl names in ``region``, or None if it is not a queue URL."""
     path = urlsplit(url).path if "://" in url else url

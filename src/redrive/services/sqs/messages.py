@@ -9,7 +9,9 @@ Time never changes the store by itself: :meth:`Messages.settle` applies everythi
 became due since the last look (hidden messages whose time came, messages past retention,
 SQS-6), reading only the due index entries, and every operation settles first. So a call's
 cost is the work due plus the messages it touches, never the queue's depth. The counters
-behind ``ApproximateNumberOfMessages*`` are kept in the same transaction.
+behind ``ApproximateNumberOfMessages*`` are kept in the same transaction, and with them a
+floor for each time index (:class:`.state.Counts`): while the clock is before the floor,
+nothing can be due and settling reads no index at all.
 """
 
 from __future__ import annotations
@@ -138,13 +140,14 @@ class Messages:
         if delay_seconds > 0:
             meta["st"] = DELAYED
             meta["at"] = self.now_ms + delay_seconds * c.MS_PER_SECOND
-            self.txn.put(state.HIDDEN, (self.sid, meta["at"], seq), 0)
+            self._hide(seq, meta["at"])
         elif not self.fifo:
             self.txn.put(state.READY, (self.sid, seq), 0)
         self._count(meta["st"], +1)
         self.txn.put(state.MSGS, (self.sid, seq), meta)
         self.txn.put(state.BODIES, (self.sid, seq), body)
         self.txn.put(state.EXPIRY, (self.sid, meta["base"], seq), 0)
+        self.counts.expiry_floor_ms = min(self.counts.expiry_floor_ms, int(meta["base"]))
         if self.fifo:
             fifo.added(self, seq, meta)
         self.wake = True
@@ -180,7 +183,7 @@ class Messages:
             self._count(INFLIGHT, +1)
             meta["st"] = INFLIGHT
             meta["at"] = self.now_ms + visibility_timeout * c.MS_PER_SECOND
-            self.txn.put(state.HIDDEN, (self.sid, meta["at"], seq), 0)
+            self._hide(seq, meta["at"])
             if self.fifo:
                 fifo.went_inflight(self, meta)
         self.txn.put(state.MSGS, (self.sid, seq), meta)
@@ -192,8 +195,15 @@ class Messages:
         if at_ms <= self.now_ms:
             self._make_visible(seq, meta)
             return
-        self.txn.put(state.HIDDEN, (self.sid, at_ms, seq), 0)
+        self._hide(seq, at_ms)
         self.txn.put(state.MSGS, (self.sid, seq), meta)
+
+    def _hide(self, seq: int, at_ms: int) -> None:
+        """Index a hidden message by the time it becomes visible (keeps the floor below it)."""
+        self.txn.put(state.HIDDEN, (self.sid, at_ms, seq), 0)
+        if at_ms < self.counts.hidden_floor_ms:
+            self.counts.hidden_floor_ms = at_ms
+            self._dirty = True
 
     def _make_visible(self, seq: int, meta: Doc) -> None:
         was = meta["st"]
@@ -211,16 +221,29 @@ class Messages:
     # -- time -------------------------------------------------------------------------------
 
     def settle(self) -> None:
-        """Apply what became due by now: retention (SQS-6), then delays and visibility."""
+        """Apply what became due by now: retention (SQS-6), then delays and visibility.
+
+        An index is read only when the clock has reached its floor; after draining it, the
+        floor moves up to the index's first remaining entry.
+        """
+        counts = self.counts
         cutoff = self.now_ms - self.queue.retention_seconds * c.MS_PER_SECOND
-        self._drain(state.EXPIRY, cutoff, self._expire)
-        self._drain(state.HIDDEN, self.now_ms, self._due)
+        if cutoff >= counts.expiry_floor_ms:
+            counts.expiry_floor_ms = self._drain(state.EXPIRY, cutoff, self._expire)
+            self._dirty = True
+        if self.now_ms >= counts.hidden_floor_ms:
+            counts.hidden_floor_ms = self._drain(state.HIDDEN, self.now_ms, self._due)
+            self._dirty = True
         if self.fifo:
             fifo.expire(self)
 
-    def _drain(self, table: str, until_ms: int, apply: Callable[[int, int], None]) -> None:
+    def _drain(self, table: str, until_ms: int, apply: Callable[[int, int], None]) -> int:
         """For every ``(sid, time, seq)`` entry of ``table`` at or before ``until_ms``: drop
-        the entry and call ``apply(time, seq)``."""
+        the entry and call ``apply(time, seq)``. Returns the time of the first entry left
+        (:data:`.state.NOTHING_DUE_MS` if none): the index's new floor.
+
+        ``apply`` must not add entries to ``table`` at or before ``until_ms``.
+        """
         while True:
             batch = list(
                 self.txn.scan(
@@ -231,7 +254,10 @@ class Messages:
                 self.txn.delete(table, key)
                 apply(int(key[1]), int(key[2]))
             if len(batch) < c.SETTLE_BATCH:
-                return
+                break
+        for key, _ in self.txn.scan(table, (self.sid,), limit=1):
+            return int(key[1])
+        return state.NOTHING_DUE_MS
 
     def _expire(self, _base_ms: int, seq: int) -> None:
         meta = self.get(seq)

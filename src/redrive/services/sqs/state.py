@@ -10,7 +10,7 @@ table               key                                              value
 ==================  ===============================================  ===========================
 ``sqs.queues``      (account, region, name)                          queue document
 ``sqs.deleted``     (account, region, name)                          when it was deleted (s)
-``sqs.counts``      (sid,)                                           visible / in flight / delayed
+``sqs.counts``      (sid,)                                           counters, index floors
 ``sqs.msgs``        (sid, seq)                                       message state (small)
 ``sqs.bodies``      (sid, seq)                                       body and attributes
 ``sqs.ready``       (sid, seq)                                       visible (standard queues)
@@ -176,13 +176,29 @@ class Queue:
         return values
 
 
+#: an index floor when the index is empty: later than any emulated time
+NOTHING_DUE_MS = 2**62
+
+
 @dataclass
 class Counts:
-    """Messages of one storage by state: visible, in flight (not visible) and delayed."""
+    """Messages of one storage by state: visible, in flight (not visible) and delayed; and
+    the floors of the two time indexes.
+
+    ``hidden_floor_ms`` is a lower bound on the times in ``sqs.hidden`` and
+    ``expiry_floor_ms`` one on the retention bases in ``sqs.expiry``: no entry lies before
+    its floor (0 means not known yet; :data:`NOTHING_DUE_MS` an empty index). Writes to an
+    index lower its floor; a settle that finds nothing due before the floor reads neither
+    index (:meth:`.messages.Messages.settle`). Stored as one list ``[visible, in flight,
+    delayed, hidden floor, expiry floor]``; documents written before the floors existed have
+    the first three only and read as floors 0.
+    """
 
     visible: int = 0
     inflight: int = 0
     delayed: int = 0
+    hidden_floor_ms: int = 0
+    expiry_floor_ms: int = 0
 
     @property
     def total(self) -> int:
@@ -246,8 +262,21 @@ def get_counts(txn: Transaction, sid: int) -> Counts:
     doc = txn.get(COUNTS, (sid,))
     if doc is None:
         return Counts()
-    return Counts(int(doc[0]), int(doc[1]), int(doc[2]))
+    counts = Counts(int(doc[0]), int(doc[1]), int(doc[2]))
+    if len(doc) >= 5:
+        counts.hidden_floor_ms, counts.expiry_floor_ms = int(doc[3]), int(doc[4])
+    return counts
 
 
 def put_counts(txn: Transaction, sid: int, counts: Counts) -> None:
-    txn.put(COUNTS, (sid,), [counts.visible, counts.inflight, counts.delayed])
+    txn.put(
+        COUNTS,
+        (sid,),
+        [
+            counts.visible,
+            counts.inflight,
+            counts.delayed,
+            counts.hidden_floor_ms,
+            counts.expiry_floor_ms,
+        ],
+    )
