@@ -173,12 +173,6 @@ def test_bad_mappings_are_refused_and_nothing_is_created__SQSM_17_SQSM_10(
             "InvalidParameterValueException",
             "Maximum batch size must be between 1 and 10 inclusive",
         ),
-        (
-            {"EventSourceArn": arn, "FunctionName": "esm-bad",
-             "FilterCriteria": {"Filters": [{"Pattern": "{}"}]}},
-            "InvalidParameterValueException",
-            "redrive does not support FilterCriteria (event filtering) yet.",
-        ),
     ]
     for params, code, message in cases:
         with pytest.raises(ClientError) as exc:

@@ -21,6 +21,8 @@ FUNCTION_ERROR = "function_error"
 TIMEOUT = "timeout"
 THROTTLED = "throttled"
 RUNTIME_FAULT = "runtime_fault"
+#: a mapping's batch whose messages all matched no filter: nothing invoked
+FILTERED = "filtered"
 
 #: errorType prefixes of errors the runtime produces rather than the handler's code (ERR-4..6)
 _RUNTIME_PREFIXES = ("Runtime.", "Function.", "Sandbox.")

@@ -1,8 +1,9 @@
 """What a mapping is: its checks, its stored document and its API view (SQSM-10, -16, -17).
 
 Only SQS sources are mapped so far; Kinesis and DynamoDB stream sources are refused by name,
-as are the options redrive does not emulate yet (event filtering, tags, the Kafka, MQ and
-DocumentDB settings). Nothing is accepted and then ignored.
+as are the options redrive does not emulate yet (tags, the Kafka, MQ and DocumentDB settings).
+Nothing is accepted and then ignored. ``FilterCriteria`` is checked and stored by
+:mod:`.filter_criteria`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from redrive.errors import ServiceError
 from redrive.services._base import partition
 from redrive.services.lambda_ import errors
+from redrive.services.lambda_.esm import filter_criteria
 from redrive.services.lambda_.esm.state import Doc
 
 DEFAULT_BATCH_SIZE = 10  # SQSM-10
@@ -33,7 +35,6 @@ _STREAM_ONLY = (
 )
 #: parameters of sources and features redrive does not emulate yet, with what they are
 _NOT_SUPPORTED = {
-    "FilterCriteria": "FilterCriteria (event filtering)",
     "Tags": "tags on event source mappings",
     "Topics": "Kafka event sources",
     "Queues": "Amazon MQ event sources",
@@ -63,6 +64,9 @@ def source_service(arn: str | None) -> str:
 
 
 def check_supported(params: Mapping[str, Any]) -> None:
+    """Refuse what redrive does not emulate or an SQS mapping does not take, and invalid
+    ``FilterCriteria``: before anything is stored."""
+    filter_criteria.check(params.get("FilterCriteria"))
     for name, what in _NOT_SUPPORTED.items():
         if params.get(name):
             raise errors.not_supported(what)
@@ -107,6 +111,8 @@ def apply(doc: Doc, params: Mapping[str, Any]) -> None:
     if params.get("ScalingConfig") is not None:
         maximum = params["ScalingConfig"].get("MaximumConcurrency")
         doc["ScalingConfig"] = {} if maximum is None else {"MaximumConcurrency": int(maximum)}
+    if params.get("FilterCriteria") is not None:
+        doc["FilterCriteria"] = filter_criteria.stored(params["FilterCriteria"])
 
 
 def new(
@@ -153,6 +159,10 @@ def view(doc: Doc, account: str, region: str) -> dict[str, Any]:
     }
     if doc.get("ScalingConfig"):
         out["ScalingConfig"] = dict(doc["ScalingConfig"])
+    if doc.get("FilterCriteria"):
+        out["FilterCriteria"] = {
+            "Filters": [dict(entry) for entry in doc["FilterCriteria"]["Filters"]]
+        }
     return out
 
 

@@ -15,11 +15,17 @@ futures, never by sleeping, so an idle mapping never makes the virtual clock mov
    failures (SQSM-5, -7, -8); on a function error delete nothing: the messages come back after
    their visibility timeout and reach the queue's DLQ through its redrive policy (SQSM-6).
 
+With ``FilterCriteria`` each received message is checked as it arrives (:mod:`.filter_criteria`):
+one that matches no filter is deleted at once and never joins a batch. The ledger entry of the
+next batch lists such messages under ``filtered``; when only filtered messages came in, an entry
+with outcome ``filtered`` (and no invocation) says so.
+
 While messages keep coming in full batches the poller adds up to 300 slots per emulated
 minute up to its cap, and an idle slot beyond the first five retires (SQSM-12). Every batch is
-a ledger entry (``kind: attempt``, with the mapping, its message ids and what was deleted or
-returned). In-flight batches need no saving: after a crash their messages reappear when their
-visibility timeout ends, as they would after a lost poller in AWS (at-least-once).
+a ledger entry (``kind: attempt``, with the mapping, its message ids and what was deleted,
+returned or filtered out). In-flight batches need no saving: after a crash their messages
+reappear when their visibility timeout ends, as they would after a lost poller in AWS
+(at-least-once).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from redrive.errors import ServiceError
 from redrive.kernel import Deferral, Handle
 from redrive.runtime.types import FunctionSpec, Invocation, Outcome
 from redrive.services.lambda_ import invoke, ledger, reporting
-from redrive.services.lambda_.esm import batch_response, mapping, sqs_records
+from redrive.services.lambda_.esm import batch_response, filter_criteria, mapping, sqs_records
 from redrive.services.lambda_.esm.state import Doc
 
 if TYPE_CHECKING:
@@ -56,6 +62,8 @@ class _Slot:
     number: int
     pending: list[dict[str, Any]] = field(default_factory=list)
     pending_bytes: int = 0
+    #: ids of messages that matched no filter (deleted), not yet in a ledger entry
+    filtered: list[str] = field(default_factory=list)
     first_at: float | None = None
     #: emulated time the pending messages' visibility timeout ends
     visible_again_at: float | None = None
@@ -74,6 +82,7 @@ class SqsPoller:
         self.platform = service.platform
         self.account, self.region = account, region
         self.doc = doc
+        self._filters = filter_criteria.patterns(doc)
         self._slots: list[_Slot] = []
         self._numbers = 0
         self._tasks: set[asyncio.Task[None]] = set()
@@ -100,6 +109,7 @@ class SqsPoller:
     def reconfigure(self, doc: Doc) -> None:
         """New settings: batches formed from now on use them; slots beyond a lower cap retire."""
         self.doc = doc
+        self._filters = filter_criteria.patterns(doc)
         for slot in self._slots[self.cap :]:
             self._retire(slot)
         if self.slots < min(INITIAL_SLOTS, self.cap):
@@ -152,6 +162,7 @@ class SqsPoller:
             )
             return
         if not slot.pending:
+            self._record_filtered(slot)
             if not received and self.slots > INITIAL_SLOTS:
                 self._retire(slot)  # traffic fell: scale back (SQSM-12)
                 return
@@ -179,12 +190,22 @@ class SqsPoller:
             if not found:
                 break
             for message in found:
+                if not self._passes(message):
+                    sqs.delete(self.queue_arn, message["ReceiptHandle"])
+                    slot.filtered.append(str(message["MessageId"]))
+                    continue
                 slot.pending.append(message)
                 slot.pending_bytes += len(message["Body"].encode()) + 1024  # record metadata
             received += len(found)
-            if slot.visible_again_at is None:
+            if slot.pending and slot.visible_again_at is None:
                 slot.visible_again_at = self.platform.now() + visibility
         return received
+
+    def _passes(self, message: dict[str, Any]) -> bool:
+        if not self._filters:
+            return True
+        record = sqs_records.record(message, queue_arn=self.queue_arn, region=self.region)
+        return filter_criteria.sqs_record_passes(self._filters, record)
 
     def _visibility_timeout(self, sqs: SqsService, window: int) -> int:
         """The queue's, or window + function timeout + 30 s when that is longer (SQSM-11)."""
@@ -269,8 +290,9 @@ class SqsPoller:
             slot.busy = False
             raise
         self._drop_batch(slot)
+        filtered = self._take_filtered(slot)
         task = asyncio.get_running_loop().create_task(
-            self._finish(slot, spec, batch, attempt, reserved=reserved, running=running)
+            self._finish(slot, spec, batch, attempt, filtered, reserved=reserved, running=running)
         )
 
         def settled(_task: asyncio.Task[None]) -> None:
@@ -299,6 +321,7 @@ class SqsPoller:
                 "deleted": [],
                 "returned": [m["MessageId"] for m in slot.pending],
                 "backoff_s": delay,
+                **self._take_filtered(slot),
             })
         if slot.visible_again_at is not None and now + delay >= slot.visible_again_at:
             self._drop_batch(slot)  # the messages reappear in the queue (SQSM-14)
@@ -324,6 +347,7 @@ class SqsPoller:
         spec: FunctionSpec,
         batch: list[dict[str, Any]],
         attempt: asyncio.Task[Outcome],
+        filtered: dict[str, list[str]],
         *,
         reserved: int | None,
         running: int,
@@ -363,6 +387,7 @@ class SqsPoller:
                 "messages": ids,
                 "deleted": deleted,
                 "returned": [i for i in ids if i in failed],
+                **filtered,
                 **({"delete_errors": not_deleted} if not_deleted else {}),
             },
         )
@@ -388,12 +413,37 @@ class SqsPoller:
         self._scaled_at = now
         self._add_slots(min(SCALE_STEP, self.cap - self.slots))
 
-    def _entry(self, spec: FunctionSpec, batch: list[dict[str, Any]], now: float) -> Doc:
+    def _take_filtered(self, slot: _Slot) -> dict[str, list[str]]:
+        """``{"filtered": [ids]}`` for a ledger entry of a mapping with filters (``{}``
+        without); each filtered message is listed once."""
+        if not self._filters and not slot.filtered:
+            return {}
+        ids, slot.filtered = slot.filtered, []
+        return {"filtered": ids}
+
+    def _record_filtered(self, slot: _Slot) -> None:
+        """Messages came in and none matched a filter: a ledger entry, no invocation."""
+        if not slot.filtered:
+            return
+        try:
+            spec: FunctionSpec | None = self._spec()
+        except ServiceError:
+            spec = None  # the function is gone: the entry still says what was deleted
+        with self.platform.store.transaction() as txn:
+            ledger.record(txn, self.account, {
+                **self._entry(spec, [], self.platform.now()),
+                "outcome": ledger.FILTERED,
+                "deleted": [],
+                "returned": [],
+                **self._take_filtered(slot),
+            })
+
+    def _entry(self, spec: FunctionSpec | None, batch: list[dict[str, Any]], now: float) -> Doc:
         return {
             "request_id": None,
-            "function": spec.function_name,
-            "region": spec.region,
-            "version": spec.version,
+            "function": spec.function_name if spec else self.doc["FunctionName"],
+            "region": spec.region if spec else self.region,
+            "version": spec.version if spec else None,
             "invocation_type": "RequestResponse",
             "attempt": 1,
             "started_at": now,
