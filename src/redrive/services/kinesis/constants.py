@@ -86,8 +86,5 @@ MAX_TAGS = 50
 NAMESPACE = "AWS/Kinesis"
 
 # -- redrive's own choices --------------------------------------------------------------------
-#: store rows handled per step when trimming expired records or sweeping a deleted stream
+#: store rows handled per step when trimming expired records
 TRIM_BATCH = 500
-SWEEP_BATCH = 1000
-#: emulated seconds between two sweep steps of a deleted stream's records
-SWEEP_INTERVAL_SECONDS = 1.0

@@ -6,9 +6,8 @@ the transition as scheduler work (:data:`.constants.CREATE_SECONDS` /
 stream in the store, so a stream deleted or recreated meanwhile is left alone, and pending
 transitions are scheduled again after a restart.
 
-Removing a stream detaches its record storage (``kinesis.sweep``); the sweeper deletes those
-rows a bounded batch per step, a second of emulated time apart, so deleting a long stream
-never blocks the event loop.
+Removing a stream detaches its record storage (``kinesis.sweep``); a
+:class:`~redrive.services._sweeper.StorageSweeper` deletes those rows in the background.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from collections.abc import Callable
 
 from redrive.kernel import Handle
 from redrive.services._base import Platform
+from redrive.services._sweeper import StorageSweeper
 from redrive.services.kinesis import constants as c
 from redrive.services.kinesis import state
 from redrive.services.kinesis.arns import StreamRef
@@ -27,7 +27,8 @@ class Lifecycle:
         self.platform = platform
         self._on_removed = on_removed
         self._transitions: dict[tuple[str, str, str, int], Handle] = {}
-        self._sweep: Handle | None = None
+        #: deletes the records of removed streams
+        self.sweeper = StorageSweeper(platform, state.SWEEP, state.STORAGE_TABLES)
 
     def start(self) -> None:
         with self.platform.store.transaction() as txn:
@@ -36,22 +37,18 @@ class Lifecycle:
                 for s in state.iter_all_streams(txn)
                 if s.status in (c.CREATING, c.DELETING)
             ]
-            sweeping = txn.first(state.SWEEP) is not None
         for ref, sid, status in pending:
             if status == c.CREATING:
                 self.created(ref, sid)
             else:
                 self.deleting(ref, sid)
-        if sweeping:
-            self._schedule_sweep(0.0)
+        self.sweeper.start()
 
     def stop(self) -> None:
         for handle in self._transitions.values():
             handle.cancel()
         self._transitions.clear()
-        if self._sweep is not None:
-            self._sweep.cancel()
-            self._sweep = None
+        self.sweeper.stop()
 
     # -- transitions ------------------------------------------------------------------------
 
@@ -88,34 +85,5 @@ class Lifecycle:
             if stream is None or stream.sid != sid or stream.status != c.DELETING:
                 return
             txn.delete(state.STREAMS, ref.key)
-            txn.put(state.SWEEP, (sid,), 0)
+            self.sweeper.add(txn, sid)
         self._on_removed(sid)
-        self._schedule_sweep(0.0)
-
-    # -- sweeping ---------------------------------------------------------------------------
-
-    def _schedule_sweep(self, delay: float) -> None:
-        if self._sweep is not None and not self._sweep.cancelled:
-            return
-        self._sweep = self.platform.scheduler.call_later(delay, self._sweep_step)
-
-    def _sweep_step(self) -> None:
-        self._sweep = None
-        with self.platform.store.transaction() as txn:
-            first = txn.first(state.SWEEP)
-            if first is None:
-                return
-            sid = int(first[0][0])
-            budget = c.SWEEP_BATCH
-            for table in state.STORAGE_TABLES:
-                rows = list(txn.scan(table, (sid,), limit=budget))
-                for key, _ in rows:
-                    txn.delete(table, key)
-                budget -= len(rows)
-                if budget <= 0:
-                    break
-            if budget > 0:
-                txn.delete(state.SWEEP, (sid,))
-            more = txn.first(state.SWEEP) is not None
-        if more:
-            self._schedule_sweep(c.SWEEP_INTERVAL_SECONDS)

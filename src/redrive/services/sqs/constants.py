@@ -132,9 +132,5 @@ DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
 #: message move tasks without MaxNumberOfMessagesPerSecond move at this rate (AWS: "system
 #: optimized"; redrive uses the documented maximum)
 DEFAULT_MOVE_RATE = MAX_MOVE_RATE
-#: store rows deleted per step when sweeping a deleted or purged queue's messages, and the
-#: emulated seconds between steps (the sweep never blocks the event loop for long)
-SWEEP_BATCH = 1000
-SWEEP_INTERVAL_SECONDS = 1.0
 #: store rows handled per scan while settling a queue (visibility and retention)
 SETTLE_BATCH = 500

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from redrive.services._base import Platform, RequestContext, Service
+from redrive.services._sweeper import StorageSweeper
 from redrive.services.sqs import arns, errors, fifo, metrics, state, views
 from redrive.services.sqs import constants as c
 from redrive.services.sqs.arns import QueueRef
@@ -14,7 +15,6 @@ from redrive.services.sqs.metrics import GaugeSampler
 from redrive.services.sqs.move_tasks import MoveTasks
 from redrive.services.sqs.redrive import DeadLetterRoute, Finder
 from redrive.services.sqs.state import Queue
-from redrive.services.sqs.sweeper import Sweeper
 from redrive.services.sqs.waiters import Waiters
 from redrive.store import Transaction
 
@@ -28,7 +28,8 @@ class SqsCore(Service):
         super().__init__(platform)
         self.waiters = Waiters(platform.scheduler)
         self.sampler = GaugeSampler(platform)
-        self.sweeper = Sweeper(platform)
+        #: deletes the messages of deleted and purged queues (AWS: "up to 60 seconds")
+        self.sweeper = StorageSweeper(platform, state.SWEEP, state.STORAGE_TABLES)
         self.tasks = MoveTasks(platform, self.waiters.notify)
 
     def start(self) -> None:

@@ -1,29 +1,36 @@
-"""Deleting the messages of deleted and purged queues in the background.
+"""Deleting detached storage in the background, for every service that detaches it.
 
-DeleteQueue and PurgeQueue only detach the queue's message storage (AWS: "the message deletion
-process takes up to 60 seconds"), so they cost the same at any depth. The storage id is
-written to ``sqs.sweep`` in the same transaction; this sweeper deletes its rows a bounded batch
-per step, the first step at once and the next ones a second of emulated time apart, so a huge
-queue never blocks the event loop. Pending sweeps resume after a restart.
+Deleting a queue, a stream or a table only detaches its storage id (so the call costs the same
+at any size) and writes the id to the service's sweep table in the same transaction. A
+:class:`StorageSweeper` then deletes that storage's rows a bounded batch per step, the first
+step at once and the next ones a second of emulated time apart, so a huge queue or stream never
+blocks the event loop. Pending sweeps resume after a restart.
+
+Storage tables are keyed ``(sid, ...)``; the sweep table ``(sid,)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from redrive.kernel import Handle
 from redrive.services._base import Platform
-from redrive.services.sqs import constants as c
-from redrive.services.sqs import state
 from redrive.store import Transaction
 
+SWEEP_BATCH = 1000  # rows deleted per step
+SWEEP_INTERVAL_SECONDS = 1.0  # emulated time between steps
 
-class Sweeper:
-    def __init__(self, platform: Platform) -> None:
+
+class StorageSweeper:
+    def __init__(self, platform: Platform, sweep_table: str, tables: Sequence[str]) -> None:
         self.platform = platform
+        self.sweep_table = sweep_table
+        self.tables = tuple(tables)
         self._handle: Handle | None = None
 
     def start(self) -> None:
         with self.platform.store.transaction() as txn:
-            pending = txn.first(state.SWEEP) is not None
+            pending = txn.first(self.sweep_table) is not None
         if pending:
             self._schedule(0.0)
 
@@ -34,7 +41,7 @@ class Sweeper:
 
     def add(self, txn: Transaction, sid: int) -> None:
         """Delete storage ``sid`` (call inside the transaction that detaches it)."""
-        txn.put(state.SWEEP, (sid,), 0)
+        txn.put(self.sweep_table, (sid,), 0)
         self._schedule(0.0)
 
     def _schedule(self, delay: float) -> None:
@@ -45,12 +52,12 @@ class Sweeper:
     def _step(self) -> None:
         self._handle = None
         with self.platform.store.transaction() as txn:
-            first = txn.first(state.SWEEP)
+            first = txn.first(self.sweep_table)
             if first is None:
                 return
             sid = int(first[0][0])
-            budget = c.SWEEP_BATCH
-            for table in state.STORAGE_TABLES:
+            budget = SWEEP_BATCH
+            for table in self.tables:
                 rows = list(txn.scan(table, (sid,), limit=budget))
                 for key, _ in rows:
                     txn.delete(table, key)
@@ -58,7 +65,7 @@ class Sweeper:
                 if budget <= 0:
                     break
             if budget > 0:
-                txn.delete(state.SWEEP, (sid,))
-            more = txn.first(state.SWEEP) is not None
+                txn.delete(self.sweep_table, (sid,))
+            more = txn.first(self.sweep_table) is not None
         if more:
-            self._schedule(c.SWEEP_INTERVAL_SECONDS)
+            self._schedule(SWEEP_INTERVAL_SECONDS)
