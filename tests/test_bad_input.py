@@ -190,11 +190,11 @@ def test_unimplemented_operation_is_501_naming_service_and_operation(
     assert caught.value.response["Error"]["Code"] == "NotImplemented"
     assert "StartQuery" in caught.value.response["Error"]["Message"]
     assert "logs" in caught.value.response["Error"]["Message"]
-    # a known service redrive does not serve at all yet
+    # a known service redrive does not serve at all (and has no plans to)
     with pytest.raises(ClientError) as caught:
-        server.client("dynamodb").list_tables()
+        server.client("ecs").list_clusters()
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
-    assert "ListTables" in caught.value.response["Error"]["Message"]
+    assert "ListClusters" in caught.value.response["Error"]["Message"]
 
 
 def test_unknown_json_operation(server: ServerProcess) -> None:

@@ -36,12 +36,22 @@ def make_store(data_dir: str | Path | None) -> Store:
 def service_classes() -> list[type[Service]]:
     """Every service redrive implements."""
     from redrive.services.cloudwatch.service import CloudWatchService
+    from redrive.services.dynamodb.service import DynamoDBService
+    from redrive.services.dynamodb.streams.service import DynamoDBStreamsService
     from redrive.services.kinesis.service import KinesisService
     from redrive.services.lambda_.service import LambdaService
     from redrive.services.logs.service import LogsService
     from redrive.services.sqs.service import SqsService
 
-    return [LogsService, CloudWatchService, SqsService, KinesisService, LambdaService]
+    return [
+        LogsService,
+        CloudWatchService,
+        SqsService,
+        KinesisService,
+        DynamoDBService,
+        DynamoDBStreamsService,
+        LambdaService,
+    ]
 
 
 class Engine:

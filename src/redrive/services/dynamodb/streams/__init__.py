@@ -1,0 +1,1 @@
+"""DynamoDB Streams: the streams of DynamoDB tables (botocore ``dynamodbstreams``)."""
