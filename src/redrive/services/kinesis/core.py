@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from redrive.services._base import Params, Platform, RequestContext, Service
+from redrive.services._waiters import KeyedWaiters
 from redrive.services.kinesis import arns, errors, metrics, sequence, state
 from redrive.services.kinesis import constants as c
 from redrive.services.kinesis.arns import StreamRef
 from redrive.services.kinesis.lifecycle import Lifecycle
 from redrive.services.kinesis.records import ORIGIN, Page, Position, ShardLog
 from redrive.services.kinesis.state import Stream
-from redrive.services.kinesis.waiters import Waiters
 from redrive.store import Transaction
 
 
@@ -20,8 +20,9 @@ class KinesisCore(Service):
 
     def __init__(self, platform: Platform) -> None:
         super().__init__(platform)
-        self.waiters = Waiters()
-        self.lifecycle = Lifecycle(platform, self.waiters.notify_stream)
+        #: pollers waiting for records, per (storage id, shard)
+        self.waiters: KeyedWaiters[tuple[int, int]] = KeyedWaiters()
+        self.lifecycle = Lifecycle(platform, self._stream_gone)
 
     def start(self) -> None:
         self.lifecycle.start()
@@ -29,6 +30,10 @@ class KinesisCore(Service):
     def stop(self) -> None:
         self.lifecycle.stop()
         self.waiters.close()
+
+    def _stream_gone(self, sid: int) -> None:
+        """Wake every reader of storage ``sid``: the stream is going away."""
+        self.waiters.notify_where(lambda key: key[0] == sid)
 
     def now_ms(self) -> int:
         """Emulated now in whole milliseconds (rounded, as the SQS service does)."""

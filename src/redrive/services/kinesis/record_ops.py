@@ -74,7 +74,7 @@ class RecordOperations(KinesisCore):
 
     def _append(self, log: ShardLog, key: str, data: bytes, size: int) -> StoredRecord:
         stored = log.append(key, data, size)
-        self.waiters.notify(log.sid, log.shard)
+        self.waiters.notify((log.sid, log.shard))
         return stored
 
     def _check_ordering(self, stream: Stream, value: str) -> None:

@@ -103,7 +103,7 @@ class KinesisService(StreamOperations, RecordOperations, TagOperations):
             found = log.read(self._position(log, start), 1, c.MAX_GET_RECORDS_BYTES).records
         if found:
             return self.waiters.resolved()
-        return self.waiters.wait(log.sid, log.shard)
+        return self.waiters.wait((log.sid, log.shard))
 
     # -- helpers ----------------------------------------------------------------------------
 

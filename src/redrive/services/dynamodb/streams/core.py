@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from redrive.services._base import Platform, Service
+from redrive.services._waiters import KeyedWaiters
 from redrive.services.dynamodb import constants as c
 from redrive.services.dynamodb import errors
 from redrive.services.dynamodb.arns import parse_stream_arn
 from redrive.services.dynamodb.streams import records, sequence
 from redrive.services.dynamodb.streams.log import ORIGIN, Page, Position, StoredRecord, StreamLog
 from redrive.services.dynamodb.streams.state import Stream, get_stream
-from redrive.services.dynamodb.streams.waiters import Waiters
 from redrive.store import Transaction
 
 
@@ -22,7 +22,8 @@ class DynamoDBStreamsCore(Service):
 
     def __init__(self, platform: Platform) -> None:
         super().__init__(platform)
-        self.waiters = Waiters()
+        #: pollers waiting for records, per stream storage id
+        self.waiters: KeyedWaiters[int] = KeyedWaiters()
 
     def stop(self) -> None:
         self.waiters.close()
