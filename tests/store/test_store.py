@@ -440,3 +440,30 @@ def test_after_commit_never_runs_when_the_transaction_rolls_back(store: Store) -
     with store.transaction() as txn:
         txn.put("t", ("b",), 2)
     assert seen == []
+
+
+def test_a_sequence_hands_out_increasing_ids_that_stay_unique_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    first = SqliteStore(tmp_path)
+    with first.transaction() as txn:
+        ids = [first.sequence("s").next(txn) for _ in range(3)]
+    with first.transaction() as txn:
+        ids.append(first.sequence("s").next(txn))
+    first.close()
+    second = SqliteStore(tmp_path)  # a new process: a new start, above every earlier id
+    with second.transaction() as txn:
+        ids.append(second.sequence("s").next(txn))
+    second.close()
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_a_sequence_start_rolled_back_is_taken_again(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as txn:
+        lost = store.sequence("s").next(txn)
+        raise RuntimeError
+    with store.transaction() as txn:
+        kept = store.sequence("s").next(txn)
+    assert kept >> 32 == lost >> 32  # the same start: it was never committed before
+    with store.transaction() as txn:
+        assert txn.get("_counters", ("s",)) == kept >> 32

@@ -29,7 +29,7 @@ import contextlib
 import heapq
 import itertools
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from redrive.kernel.clock import Clock, ClockModeError, Hold, VirtualClock
 
@@ -37,13 +37,18 @@ Callback = Callable[[], object]
 Condition = Callable[[], bool] | Awaitable[object]
 
 
-@dataclass(order=True)
+@dataclass
 class _Item:
     when: float
     priority: int
     seq: int
-    callback: Callback = field(compare=False)
-    cancelled: bool = field(default=False, compare=False)
+    callback: Callback
+    cancelled: bool = False
+
+
+#: what the heap holds: the order key as a plain tuple (compared in C; ``seq`` is unique, so
+#: the item itself is never compared), then the item
+_Entry = tuple[float, int, int, _Item]
 
 
 class Handle:
@@ -107,7 +112,7 @@ class Scheduler:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._heap: list[_Item] = []
+        self._heap: list[_Entry] = []
         self._seq = itertools.count()
         self._live = 0
         self._waiters: list[_Waiter] = []
@@ -125,9 +130,9 @@ class Scheduler:
     def call_at(self, when: float, callback: Callback, *, priority: int = 0) -> Handle:
         """Run ``callback`` at emulated time ``when`` (at once if ``when`` has passed)."""
         item = _Item(float(when), priority, next(self._seq), callback)
-        heapq.heappush(self._heap, item)
+        heapq.heappush(self._heap, (item.when, priority, item.seq, item))
         self._live += 1
-        if self._heap[0] is item:
+        if self._heap[0][3] is item:
             self._poke()
         return Handle(self, item)
 
@@ -153,16 +158,16 @@ class Scheduler:
     def next_due(self) -> float | None:
         """Emulated time of the next live item, or None."""
         self._drop_cancelled()
-        return self._heap[0].when if self._heap else None
+        return self._heap[0][0] if self._heap else None
 
     def run_due(self) -> int:
         """Run every item due by now, in order, including items they schedule that are due."""
         ran = 0
         while True:
             self._drop_cancelled()
-            if not self._heap or self._heap[0].when > self.clock.now():
+            if not self._heap or self._heap[0][0] > self.clock.now():
                 return ran
-            item = heapq.heappop(self._heap)
+            item = heapq.heappop(self._heap)[3]
             item.cancelled = True
             self._live -= 1
             ran += 1
@@ -334,5 +339,5 @@ class Scheduler:
         return max(0.0, (min(times) - self.now()) / self.clock.rate)
 
     def _drop_cancelled(self) -> None:
-        while self._heap and self._heap[0].cancelled:
+        while self._heap and self._heap[0][3].cancelled:
             heapq.heappop(self._heap)

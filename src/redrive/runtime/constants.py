@@ -31,8 +31,11 @@ MAX_LINE_BYTES = 256 * 1024 - 26
 #: outcome is completed (a background thread that floods forever cannot stall completion).
 DRAIN_MAX_BYTES = 4 * 1024 * 1024
 
-#: Real seconds between two memory checks of an environment that is initialising or busy.
+#: Real seconds between two memory checks of an environment that is initialising or busy,
+#: and before the first check once it starts computing (most invocations are over sooner: they
+#: are measured once, when their response arrives).
 MEMORY_POLL_S = 0.01
+MEMORY_FIRST_POLL_S = 0.05
 
 #: ERR-3: the error type of a timed-out invocation.
 TIMEOUT_ERROR_TYPE = "Sandbox.Timedout"

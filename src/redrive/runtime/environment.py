@@ -31,7 +31,8 @@ completed, so the handler's output precedes ``END``. At most the last 256 KiB of
 per invocation, with a ``REDRIVE:`` line saying how much was dropped.
 
 **Memory.** While the worker computes, ``/proc/<pid>/status`` is read every
-:data:`MEMORY_POLL_S` real seconds, and once more when a response arrives; when the peak
+:data:`MEMORY_POLL_S` real seconds (the first time after :data:`MEMORY_FIRST_POLL_S`), and
+once more when a response arrives; when the peak
 resident size (``VmHWM``) passes ``MemorySize`` MiB the process group is killed and the
 invocation fails with ``Runtime.OutOfMemory`` and ``Max Memory Used`` = ``MemorySize``. Only
 the worker process itself is measured, not processes it forks. ``Max Memory Used`` is the
@@ -56,6 +57,7 @@ from redrive.runtime.constants import (
     DRAIN_MAX_BYTES,
     EXIT_ERROR_TYPE,
     MAX_RESPONSE_BYTES,
+    MEMORY_FIRST_POLL_S,
     MEMORY_POLL_S,
     OUT_OF_MEMORY_ERROR_TYPE,
     RESPONSE_TOO_LARGE_ERROR_TYPE,
@@ -439,7 +441,7 @@ class Environment:
         )
         if want and self._hold is None:
             self._hold = self._scheduler.hold(f"environment {self.id}")
-            self._schedule_memory_check()
+            self._schedule_memory_check(MEMORY_FIRST_POLL_S)
         elif not want and self._hold is not None:
             self._drain()
             hold, self._hold = self._hold, None
@@ -676,9 +678,9 @@ class Environment:
             if raw is not None:
                 self._logs.add(LogLine(stamp, line_text(raw)))
 
-    def _schedule_memory_check(self) -> None:
+    def _schedule_memory_check(self, delay: float = MEMORY_POLL_S) -> None:
         if self._memory_handle is None and self._state is not State.DEAD:
-            self._memory_handle = self._loop.call_later(MEMORY_POLL_S, self._memory_tick)
+            self._memory_handle = self._loop.call_later(delay, self._memory_tick)
 
     def _memory_tick(self) -> None:
         self._memory_handle = None

@@ -10,6 +10,8 @@ from typing import Any
 
 import orjson
 
+from redrive.store.sequence import IdSequence
+
 Key = tuple[str | int, ...]
 
 #: Version of the layout of data in the store; bump it and add a migration when it changes.
@@ -36,6 +38,8 @@ class Transaction(ABC):
 
     #: callbacks to run once the outermost transaction has committed (see :meth:`after_commit`)
     _after_commit: list[Callable[[], None]] | None = None
+    #: the store this transaction belongs to (set when it begins)
+    store: Store
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once this transaction has committed; never if it rolls back.
@@ -104,6 +108,7 @@ class Store(ABC):
 
     def __init__(self) -> None:
         self._current: Transaction | None = None
+        self._sequences: dict[str, IdSequence] = {}
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -111,6 +116,7 @@ class Store(ABC):
             yield self._current
             return
         txn = self._begin()
+        txn.store = self
         self._current = txn
         try:
             yield txn
@@ -122,6 +128,13 @@ class Store(ABC):
         self._commit(txn)
         for callback in txn._after_commit or ():
             callback()
+
+    def sequence(self, name: str) -> IdSequence:
+        """This store's id sequence ``name`` (see :mod:`redrive.store.sequence`)."""
+        found = self._sequences.get(name)
+        if found is None:
+            found = self._sequences[name] = IdSequence(name)
+        return found
 
     @property
     def schema_version(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from redrive.services._base import Output, Params, Platform, RequestContext, Service, operation
@@ -319,14 +320,24 @@ def _internal_entry(sample: MetricSample, now: float) -> tuple[MetricId, Sample]
         raise ValueError(f"unknown CloudWatch unit {sample.unit!r}")
     if sample.storage_resolution not in c.STORAGE_RESOLUTIONS:
         raise ValueError(f"storage resolution must be 1 or 60, got {sample.storage_resolution}")
-    dimensions = canonical_dimensions(sample.dimensions)
-    if len(dimensions) > c.MAX_DIMENSIONS:
-        raise ValueError(f"at most {c.MAX_DIMENSIONS} dimensions, got {len(dimensions)}")
+    given = None if sample.dimensions is None else tuple(sample.dimensions.items())
+    metric = _internal_metric(sample.namespace, sample.metric_name, given)
     timestamp = now if sample.timestamp is None else sample.timestamp
-    metric = MetricId(sample.namespace, sample.metric_name, dimensions)
     return metric, Sample(
         timestamp_ms=math.floor(timestamp * 1000),
         unit=sample.unit,
         storage_resolution=sample.storage_resolution,
         values=((value, 1.0),),
     )
+
+
+@lru_cache(maxsize=4096)
+def _internal_metric(
+    namespace: str, name: str, dimensions: tuple[tuple[str, str], ...] | None
+) -> MetricId:
+    """The metric of an internal sample, checked once per distinct metric (services record the
+    same few metrics over and over)."""
+    canonical = canonical_dimensions(None if dimensions is None else dict(dimensions))
+    if len(canonical) > c.MAX_DIMENSIONS:
+        raise ValueError(f"at most {c.MAX_DIMENSIONS} dimensions, got {len(canonical)}")
+    return MetricId(namespace, name, canonical)

@@ -21,7 +21,6 @@ Nothing expires yet (see ``constants``).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Sequence
 
 from redrive.services.cloudwatch.constants import LAST_PUBLISHED_GRANULARITY_SECONDS
@@ -30,9 +29,8 @@ from redrive.store import Key, Store, Transaction
 
 SAMPLES = "cloudwatch.samples"
 METRICS = "cloudwatch.metrics"
-#: one value per start of the service: the high bits of every batch number it hands out
+#: the durable counter behind batch numbers (one value per start, see IdSequence)
 START_COUNTER = "cloudwatch.start"
-BATCH_BITS = 32
 
 #: a metric in the index and when it last received data
 ListedMetric = tuple[MetricId, float]
@@ -47,20 +45,7 @@ class MetricsState:
         self.store = store
         #: committed "last published" time of indexed metrics, by index key
         self._published: dict[Key, float] = {}
-        #: this start's batch prefix once committed, and the batches handed out under it
-        self._start: int | None = None
-        self._batches = itertools.count(1)
-
-    def _next_batch(self, txn: Transaction) -> int:
-        start = self._start
-        if start is None:
-            start = txn.next_id(START_COUNTER)
-
-            def started() -> None:
-                self._start = start
-
-            txn.after_commit(started)
-        return (start << BATCH_BITS) | next(self._batches)
+        self._batches = store.sequence(START_COUNTER)
 
     def _last_published(self, txn: Transaction, index_key: Key) -> float | None:
         cached = self._published.get(index_key)
@@ -86,7 +71,7 @@ class MetricsState:
         if not entries:
             return
         with self.store.transaction() as txn:
-            batch = self._next_batch(txn)
+            batch = self._batches.next(txn)
             touched: set[MetricId] = set()
             for n, (metric, sample) in enumerate(entries):
                 index_key = _metric_key(account, region, metric)

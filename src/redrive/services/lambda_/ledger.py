@@ -49,7 +49,7 @@ def record(txn: Transaction, account: str, entry: dict[str, Any]) -> None:
         account,
         str(entry["function"]),
         int(float(entry["started_at"]) * 1_000_000),
-        txn.next_id(TABLE),
+        txn.store.sequence(TABLE).next(txn),  # orders entries of one microsecond
     )
     txn.put(TABLE, key, entry)
 

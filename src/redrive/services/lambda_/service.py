@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from redrive.runtime.pool import Runtime
@@ -118,6 +119,8 @@ class LambdaService(VersionOperations, MappingOperations):
         self.concurrency = ConcurrencyTracker()
         #: accepted asynchronous events until their fate (ASYNC, DEST)
         self.async_queue = AsyncQueue(self)
+        #: unpacked code by its SHA-256 (hex): looked up on every invocation
+        self._code_dirs: dict[str, Path] = {}
         #: a poller per enabled event source mapping (SQSM)
         self.pollers = Pollers(self)
         self.on_function_changed(self._discard_environments)
@@ -172,7 +175,6 @@ class LambdaService(VersionOperations, MappingOperations):
             qualifier=qualifier,
             action="InvokeFunction",
         )
-        code_root = self.platform.work_dir / "code"
         with self.store.transaction() as txn:
             target = qualifiers.resolve(txn, account_id, region, ref.name, ref.qualifier)
             if target is None:
@@ -188,12 +190,17 @@ class LambdaService(VersionOperations, MappingOperations):
                         raise RuntimeError(f"alias {ref.qualifier} routes to a missing version")
                     doc = found
             version = str(doc.get("Version", c.LATEST))
-            code_dir = code_root / doc["CodeSha256Hex"]
-            if not code_dir.is_dir():
-                stored = state.get_code(txn, account_id, region, target.name, version)
-                if stored is None:  # a function is never stored without its code
-                    raise RuntimeError(f"the code of {target.name}:{version} is missing")
-                code_dir = code.unpack(stored[1], stored[0], code_root)
+            code_dir = self._code_dirs.get(doc["CodeSha256Hex"])
+            if code_dir is None:
+                code_root = self.platform.work_dir / "code"
+                code_dir = code_root / doc["CodeSha256Hex"]
+                if not code_dir.is_dir():
+                    stored = state.get_code(txn, account_id, region, target.name, version)
+                    if stored is None:  # a function is never stored without its code
+                        raise RuntimeError(f"the code of {target.name}:{version} is missing")
+                    code_dir = code.unpack(stored[1], stored[0], code_root)
+                # unpacked code is never changed or removed while redrive runs
+                self._code_dirs[doc["CodeSha256Hex"]] = code_dir
         return FunctionSpec(
             function_name=doc["FunctionName"],
             version=version,
