@@ -175,6 +175,8 @@ SERVICE_CHECKED_ENUMS: frozenset[tuple[str, str, str]] = frozenset({
     ("sqs", "GetQueueAttributes", "attributeNames"),
     ("sqs", "CreateQueue", "attributes"),
     ("sqs", "SetQueueAttributes", "attributes"),
+    # STRM-16: recorded with the set in AWS's order, not the model's
+    ("lambda", "CreateEventSourceMapping", "startingPosition"),
 })
 
 

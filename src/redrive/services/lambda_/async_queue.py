@@ -111,7 +111,7 @@ class AsyncQueue:
             "qualifier": qualifier,
             "payload": payload.decode("utf-8"),
             "client_context": client_context,
-            "trace_id": self._trace_header(now),
+            "trace_id": self.trace_header(now),
             "enqueued_at": now,
             "next_try_at": now,
             "tries": 0,
@@ -500,7 +500,7 @@ class AsyncQueue:
         entry.update(fields)
         ledger.record(txn, account, entry)
 
-    def _trace_header(self, now: float) -> str:
+    def trace_header(self, now: float) -> str:
         """An X-Ray trace header (``Root=1-<epoch hex>-<24 hex>;Sampled=0``)."""
         root = f"1-{int(now):08x}-{self.platform.rng.hex('lambda.trace-id', 24)}"
         return f"Root={root};Sampled=0"

@@ -1,9 +1,9 @@
 """What a mapping is: its checks, its stored document and its API view (SQSM-10, -16, -17).
 
-Only SQS sources are mapped so far; Kinesis and DynamoDB stream sources are refused by name,
-as are the options redrive does not emulate yet (tags, the Kafka, MQ and DocumentDB settings).
-Nothing is accepted and then ignored. ``FilterCriteria`` is checked and stored by
-:mod:`.filter_criteria`.
+SQS, Kinesis and DynamoDB Streams sources are mapped (the streams' own settings are in
+:mod:`.stream_mapping`); the options redrive does not emulate yet (tags, the Kafka, MQ and
+DocumentDB settings) are refused by name. Nothing is accepted and then ignored.
+``FilterCriteria`` (SQS) is checked and stored by :mod:`.filter_criteria`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from redrive.errors import ServiceError
 from redrive.services._base import partition
 from redrive.services.lambda_ import errors
-from redrive.services.lambda_.esm import filter_criteria
+from redrive.services.lambda_.esm import filter_criteria, stream_mapping
 from redrive.services.lambda_.esm.state import Doc
 
 DEFAULT_BATCH_SIZE = 10  # SQSM-10
@@ -51,25 +51,27 @@ _NOT_SUPPORTED = {
 
 
 def source_service(arn: str | None) -> str:
-    """``sqs`` for a queue ARN; refuses every other source (SQSM-17)."""
+    """``sqs``, ``kinesis`` or ``dynamodb`` for a queue or stream ARN; refuses every other
+    source (SQSM-17)."""
     if not arn:
         raise errors.invalid_parameter("Unrecognized event source.")  # SQSM-17, recorded
     parts = arn.split(":", 5)
     service = parts[2] if len(parts) == 6 and parts[0] == "arn" else ""
-    if service == "sqs":
+    if service in ("sqs", "kinesis", "dynamodb"):
         return service
-    if service in ("kinesis", "dynamodb"):
-        raise errors.not_supported(f"event source mappings for {service} streams")
     raise errors.invalid_parameter("Unrecognized event source.")
 
 
-def check_supported(params: Mapping[str, Any]) -> None:
-    """Refuse what redrive does not emulate or an SQS mapping does not take, and invalid
-    ``FilterCriteria``: before anything is stored."""
-    filter_criteria.check(params.get("FilterCriteria"))
+def check_supported(params: Mapping[str, Any], service: str, *, creating: bool) -> None:
+    """Refuse what redrive does not emulate or a mapping of ``service``'s source does not
+    take, and invalid ``FilterCriteria``: before anything is stored."""
     for name, what in _NOT_SUPPORTED.items():
         if params.get(name):
             raise errors.not_supported(what)
+    if stream_mapping.is_stream(service):
+        stream_mapping.check(params, service, creating=creating)
+        return
+    filter_criteria.check(params.get("FilterCriteria"))
     if params.get("DestinationConfig"):
         # SQSM-17, recorded
         raise errors.invalid_parameter(
@@ -113,6 +115,8 @@ def apply(doc: Doc, params: Mapping[str, Any]) -> None:
         doc["ScalingConfig"] = {} if maximum is None else {"MaximumConcurrency": int(maximum)}
     if params.get("FilterCriteria") is not None:
         doc["FilterCriteria"] = filter_criteria.stored(params["FilterCriteria"])
+    if "StartingPosition" in doc:
+        stream_mapping.apply(doc, params)
 
 
 def new(
@@ -123,6 +127,7 @@ def new(
     function_name: str,
     qualifier: str | None,
     now: float,
+    service: str,
 ) -> Doc:
     doc: Doc = {
         "UUID": uuid,
@@ -139,12 +144,14 @@ def new(
         "State": "Creating",
         "StateTransitionReason": STATE_REASON,
     }
+    if stream_mapping.is_stream(service):
+        doc.update(stream_mapping.new_fields(params))
     apply(doc, params)
     return doc
 
 
 def view(doc: Doc, account: str, region: str) -> dict[str, Any]:
-    """``EventSourceMappingConfiguration`` as AWS answers it for SQS (SQSM-16)."""
+    """``EventSourceMappingConfiguration`` as AWS answers it (SQSM-16, STRM-5)."""
     out: dict[str, Any] = {
         "UUID": doc["UUID"],
         "BatchSize": doc["BatchSize"],
@@ -157,6 +164,8 @@ def view(doc: Doc, account: str, region: str) -> dict[str, Any]:
         "FunctionResponseTypes": list(doc["FunctionResponseTypes"]),
         "EventSourceMappingArn": mapping_arn(account, region, doc["UUID"]),
     }
+    if "StartingPosition" in doc:
+        stream_mapping.view(doc, out)
     if doc.get("ScalingConfig"):
         out["ScalingConfig"] = dict(doc["ScalingConfig"])
     if doc.get("FilterCriteria"):

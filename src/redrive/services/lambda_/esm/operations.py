@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from redrive.errors import ServiceError
 from redrive.services._base import Output, Params, RequestContext, Service, operation
 from redrive.services.lambda_ import arns, paging
-from redrive.services.lambda_.esm import mapping, state
+from redrive.services.lambda_.esm import mapping, state, stream_mapping, stream_sources
 from redrive.services.lambda_.esm.pollers import Pollers
 from redrive.services.lambda_.esm.state import Doc
 from redrive.store import Transaction
@@ -25,22 +25,27 @@ _PAGE_MAX = 100  # [inferred] ListEventSourceMappings' MaxItems ceiling (model: 
 
 
 class MappingOperations(Service):
-    """Create/Get/List/Update/DeleteEventSourceMapping (SQS sources)."""
+    """Create/Get/List/Update/DeleteEventSourceMapping (SQS, Kinesis and DynamoDB Streams)."""
 
     pollers: Pollers
 
     @operation("CreateEventSourceMapping")
     def create_event_source_mapping(self, ctx: RequestContext, params: Params) -> Output:
-        mapping.source_service(params.get("EventSourceArn"))
-        mapping.check_supported(params)
+        service = mapping.source_service(params.get("EventSourceArn"))
+        mapping.check_supported(params, service, creating=True)
         name, qualifier, function_arn = self._function(ctx, params["FunctionName"])
-        queue_arn = str(params["EventSourceArn"])
-        fifo = self._fifo(queue_arn)
+        source_arn = str(params["EventSourceArn"])
+        stream = stream_mapping.is_stream(service)
+        if stream:
+            self._check_stream(service, source_arn)
+        fifo = False if stream else self._fifo(source_arn)
         now = self.platform.now()
         with self.store.transaction() as txn:
             for other in state.in_region(txn, ctx.account_id, ctx.region):
-                if other["EventSourceArn"] == queue_arn and other["FunctionArn"] == function_arn:
-                    raise mapping.duplicate(queue_arn, name, other["UUID"])
+                if other["EventSourceArn"] == source_arn and other["FunctionArn"] == function_arn:
+                    if stream:
+                        raise stream_mapping.duplicate(source_arn, name, other["UUID"])
+                    raise mapping.duplicate(source_arn, name, other["UUID"])
             doc = mapping.new(
                 params,
                 uuid=self.platform.rng.uuid4("esm-uuids"),
@@ -48,8 +53,10 @@ class MappingOperations(Service):
                 function_name=name,
                 qualifier=qualifier,
                 now=now,
+                service=service,
             )
-            mapping.check_batching(doc, fifo=fifo)
+            if not stream:
+                mapping.check_batching(doc, fifo=fifo)
             state.put(txn, ctx.account_id, ctx.region, doc)
         self.pollers.changed(ctx.account_id, ctx.region, doc["UUID"])
         return mapping.view(doc, ctx.account_id, ctx.region)
@@ -99,23 +106,25 @@ class MappingOperations(Service):
 
     @operation("UpdateEventSourceMapping")
     def update_event_source_mapping(self, ctx: RequestContext, params: Params) -> Output:
-        mapping.check_supported(params)
         function = None
         if params.get("FunctionName"):
             function = self._function(ctx, params["FunctionName"])
         with self.store.transaction() as txn:
             doc = self._mapping(txn, ctx, params["UUID"])
+            service = mapping.source_service(doc["EventSourceArn"])
+            mapping.check_supported(params, service, creating=False)
             if doc["State"] not in ("Enabled", "Disabled"):
                 raise ServiceError(  # [inferred] AWS refuses changes mid-transition
                     "ResourceInUseException",
                     "Cannot update the event source mapping because it is in use.",
                     400,
                 )
-            fifo = self._fifo(doc["EventSourceArn"], missing_ok=True)
             mapping.apply(doc, params)
             if function is not None:
                 doc["FunctionName"], doc["Qualifier"], doc["FunctionArn"] = function
-            mapping.check_batching(doc, fifo=fifo)
+            if not stream_mapping.is_stream(service):
+                fifo = self._fifo(doc["EventSourceArn"], missing_ok=True)
+                mapping.check_batching(doc, fifo=fifo)
             enabled = doc["Enabled"]
             if params.get("Enabled") is not None:
                 enabled = bool(params["Enabled"])
@@ -161,6 +170,12 @@ class MappingOperations(Service):
             raise
         arn = arns.function_arn(ctx.account_id, ctx.region, ref.name, ref.qualifier)
         return ref.name, ref.qualifier, arn
+
+    def _check_stream(self, service: str, stream_arn: str) -> None:
+        try:
+            stream_sources.source(self.platform, service).describe(stream_arn)
+        except ServiceError:
+            raise stream_mapping.stream_missing(stream_arn) from None
 
     def _fifo(self, queue_arn: str, *, missing_ok: bool = False) -> bool:
         sqs = cast("SqsService", self.platform.service("sqs"))

@@ -11,20 +11,22 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from redrive.services.lambda_.esm import mapping, state
+from redrive.services.lambda_.esm import checkpoints, mapping, state, stream_mapping
 from redrive.services.lambda_.esm.sqs_poller import SqsPoller
+from redrive.services.lambda_.esm.stream_poller import StreamPoller
 
 if TYPE_CHECKING:
     from redrive.services.lambda_.service import LambdaService
 
 Key = tuple[str, str, str]  # account, region, uuid
+Poller = SqsPoller | StreamPoller
 
 
 class Pollers:
     def __init__(self, service: LambdaService) -> None:
         self.service = service
         self.platform = service.platform
-        self._pollers: dict[Key, SqsPoller] = {}
+        self._pollers: dict[Key, Poller] = {}
         self._stopping: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
@@ -37,7 +39,7 @@ class Pollers:
         pollers, self._pollers = list(self._pollers.values()), {}
         await asyncio.gather(*(poller.stop() for poller in pollers), *self._stopping)
 
-    def poller(self, account: str, region: str, uuid: str) -> SqsPoller | None:
+    def poller(self, account: str, region: str, uuid: str) -> Poller | None:
         return self._pollers.get((account, region, uuid))
 
     def changed(self, account: str, region: str, uuid: str) -> None:
@@ -50,6 +52,7 @@ class Pollers:
             doc = state.get(txn, account, region, uuid)
             if doc is not None and doc["State"] == "Deleting":
                 state.delete(txn, account, region, uuid)
+                checkpoints.forget(txn, account, region, uuid)
                 doc = None
             elif doc is not None and doc["State"] != mapping.steady_state(doc):
                 doc["State"] = mapping.steady_state(doc)
@@ -65,6 +68,10 @@ class Pollers:
         if running is not None:
             running.reconfigure(doc)
             return
-        poller = SqsPoller(self.service, account, region, doc)
+        poller: Poller
+        if stream_mapping.is_stream(mapping.source_service(doc["EventSourceArn"])):
+            poller = StreamPoller(self.service, account, region, doc)
+        else:
+            poller = SqsPoller(self.service, account, region, doc)
         self._pollers[key] = poller
         poller.start()

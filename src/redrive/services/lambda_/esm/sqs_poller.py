@@ -37,10 +37,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from redrive.errors import ServiceError
-from redrive.kernel import Deferral, Handle
-from redrive.runtime.types import FunctionSpec, Invocation, Outcome
+from redrive.kernel import Handle
+from redrive.runtime.types import FunctionSpec, Outcome
 from redrive.services.lambda_ import invoke, ledger, reporting
-from redrive.services.lambda_.esm import batch_response, filter_criteria, mapping, sqs_records
+from redrive.services.lambda_.esm import (
+    attempts,
+    batch_response,
+    filter_criteria,
+    mapping,
+    sqs_records,
+)
 from redrive.services.lambda_.esm.state import Doc
 
 if TYPE_CHECKING:
@@ -257,51 +263,22 @@ class SqsPoller:
             slot.timer = platform.scheduler.call_later(RETRY_SOURCE_S, lambda: self._poll(slot))
             return
         batch = slot.pending
-        key = (spec.account_id, spec.region, spec.function_name)
-        with platform.store.transaction():
-            reserved = service.reserved_concurrency(*key)
-            pool = service.unreserved_concurrency(spec.account_id, spec.region)
-        reason = service.concurrency.try_acquire(key, reserved=reserved, unreserved_pool=pool)
-        if reason is not None:
-            self._throttled(slot, spec, reason)
-            return
-        slot.busy = True
-        slot.throttles = 0
-        running = service.concurrency.running(key)
         records = [
             sqs_records.record(message, queue_arn=self.queue_arn, region=self.region)
             for message in batch
         ]
-        qualifier = self.doc.get("Qualifier")
-        invocation = Invocation(
-            request_id=platform.rng.uuid4("request-ids"),
-            payload=json.dumps(sqs_records.event(records)).encode(),
-            invoked_function_arn=invoke.invoked_arn(spec, qualifier),
+        started = attempts.start(
+            service, spec, json.dumps(sqs_records.event(records)).encode(),
+            qualifier=self.doc.get("Qualifier"), label=f"mapping {self.doc['UUID']}",
         )
-        deferral: list[Deferral] = []
-
-        def on_outcome(_outcome: Outcome) -> None:
-            deferral.append(platform.scheduler.defer(f"mapping {self.doc['UUID']} outcome"))
-
-        try:
-            attempt = service.runtime.submit(spec, invocation, on_outcome=on_outcome)
-        except BaseException:
-            service.concurrency.release(key, reserved=reserved)
-            slot.busy = False
-            raise
+        if isinstance(started, str):
+            self._throttled(slot, spec, started)
+            return
+        slot.busy = True
+        slot.throttles = 0
         self._drop_batch(slot)
         filtered = self._take_filtered(slot)
-        task = asyncio.get_running_loop().create_task(
-            self._finish(slot, spec, batch, attempt, filtered, reserved=reserved, running=running)
-        )
-
-        def settled(_task: asyncio.Task[None]) -> None:
-            for held in deferral:
-                held.release()
-
-        task.add_done_callback(settled)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        attempts.follow(started, self._finish(slot, batch, started, filtered), self._tasks)
 
     def _throttled(self, slot: _Slot, spec: FunctionSpec, reason: str) -> None:
         """Retry the batch with backoff while its messages stay hidden (SQSM-14)."""
@@ -344,19 +321,14 @@ class SqsPoller:
     async def _finish(
         self,
         slot: _Slot,
-        spec: FunctionSpec,
         batch: list[dict[str, Any]],
-        attempt: asyncio.Task[Outcome],
+        attempt: attempts.Attempt,
         filtered: dict[str, list[str]],
-        *,
-        reserved: int | None,
-        running: int,
     ) -> None:
-        key = (spec.account_id, spec.region, spec.function_name)
+        spec = attempt.spec
         try:
-            outcome = invoke.oversized(await attempt)
+            outcome = await attempt.outcome()
         finally:
-            self.service.concurrency.release(key, reserved=reserved)
             slot.busy = False
         if self._stopped:
             return
@@ -378,7 +350,7 @@ class SqsPoller:
             spec,
             outcome,
             invocation_type="RequestResponse",
-            running=running,
+            running=attempt.running,
             qualifier=self.doc.get("Qualifier"),
             details={
                 "source": "event-source-mapping",
