@@ -59,13 +59,21 @@ def test_recorded_lambda_metrics_are_queryable_through_the_api__OBS_1(
         (at(t0 + 90), 1, "Count"),
     ]
     metrics = cw.client.list_metrics(Namespace="AWS/Lambda")["Metrics"]
+    # AWS/Lambda's Region-wide metrics are the rollup of those by FunctionName (OBS-1)
     assert metrics == [
         {
             "Namespace": "AWS/Lambda",
             "MetricName": "Invocations",
             "Dimensions": [{"Name": "FunctionName", "Value": "f"}],
-        }
+        },
+        {"Namespace": "AWS/Lambda", "MetricName": "Invocations", "Dimensions": []},
     ]
+    # and the Region-wide metric reads the function's data points
+    everything = cw.client.get_metric_statistics(
+        Namespace="AWS/Lambda", MetricName="Invocations", StartTime=at(t0),
+        EndTime=at(t0 + 180), Period=180, Statistics=["Sum"],
+    )["Datapoints"]
+    assert [p["Sum"] for p in everything] == [4]
 
 
 def test_explicit_timestamps_are_emulated_epoch_seconds(cw: CloudWatchHarness) -> None:

@@ -8,7 +8,7 @@ from redrive.services.cloudwatch.model import MetricId, Sample
 from redrive.services.cloudwatch.state import MetricsState
 from redrive.store import MemoryStore
 
-METRIC = MetricId("AWS/Lambda", "Invocations", (("FunctionName", "f"),))
+METRIC = MetricId("App", "Invocations", (("Name", "f"),))  # not a rollup namespace
 
 
 def one(value: float) -> list[tuple[MetricId, Sample]]:

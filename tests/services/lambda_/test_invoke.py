@@ -288,10 +288,10 @@ def test_metrics_count_invocations_errors_and_duration__OBS_2_OBS_3_OBS_5(
     invoke(lam, "echo")
     cw = cloud.client("cloudwatch")
 
-    def total(metric: str, function: str, statistic: str = "Sum") -> float:
+    def total(metric: str, function: str | None, statistic: str = "Sum") -> float:
+        dimensions = [] if function is None else [{"Name": "FunctionName", "Value": function}]
         points = cw.get_metric_statistics(
-            Namespace="AWS/Lambda", MetricName=metric,
-            Dimensions=[{"Name": "FunctionName", "Value": function}],
+            Namespace="AWS/Lambda", MetricName=metric, Dimensions=dimensions,
             StartTime=start - 60, EndTime=cloud.now() + 60, Period=60, Statistics=[statistic],
         )["Datapoints"]
         return sum(p[statistic] for p in points)
@@ -301,6 +301,11 @@ def test_metrics_count_invocations_errors_and_duration__OBS_2_OBS_3_OBS_5(
     assert total("Invocations", "fail") == 1
     assert total("Errors", "fail") == 1
     assert total("Duration", "echo", "SampleCount") == 2
+    # OBS-1: without dimensions, the whole Region's functions
+    assert total("Invocations", None) == 3
+    assert total("Errors", None) == 1
+    listed = cw.list_metrics(Namespace="AWS/Lambda", MetricName="Invocations")["Metrics"]
+    assert [] in [m["Dimensions"] for m in listed]
 
 
 def test_reserved_concurrency_zero_throttles_every_sync_invoke__CONC_8_CONC_11(

@@ -137,3 +137,9 @@ DOCS = {
     "ListMetrics": _LIST,
     "Statistics": _STATS,
 }
+
+
+#: Namespaces whose metrics without dimensions are the union of their metrics by one dimension:
+#: Lambda's Region-wide metrics aggregate every function's (OBS-1), so Lambda records each data
+#: point by FunctionName only and CloudWatch reads the Region's metric from those.
+ROLLUPS = {"AWS/Lambda": "FunctionName"}

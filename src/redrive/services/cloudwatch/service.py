@@ -63,9 +63,11 @@ class CloudWatchService(Service):
     * ``timestamp`` is emulated epoch seconds, default ``platform.now()``; for Lambda metrics
       pass the invocation's start time (OBS-1). The 2-weeks-past / 2-hours-ahead window of
       PutMetricData does not apply.
-    * Each dimension combination is its own metric (OBS-1): to be found by ``FunctionName``,
-      by ``Resource`` and with no dimension, record the value once per combination;
-      ``record_many`` writes them as one batch.
+    * Each dimension combination is its own metric (OBS-1): to be found by ``FunctionName``
+      and by ``Resource``, record the value once per combination; ``record_many`` writes them
+      as one batch. The dimensionless metrics of the namespaces in ``constants.ROLLUPS``
+      (AWS/Lambda) are read as the union of their metrics by one dimension instead: record
+      those by that dimension only.
     * ``unit`` is a CloudWatch StandardUnit (``Count``, ``Milliseconds``, ...);
       ``storage_resolution`` is 1 or 60 and, in redrive, changes nothing in queries.
     * Writes join the caller's store transaction when there is one (else open their own), so

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from redrive.services.cloudwatch.constants import LAST_PUBLISHED_GRANULARITY_SECONDS
+from redrive.services.cloudwatch.constants import LAST_PUBLISHED_GRANULARITY_SECONDS, ROLLUPS
 from redrive.services.cloudwatch.model import MetricId, Sample, dimensions_from_key
 from redrive.store import Key, Store, Transaction
 
@@ -45,6 +45,8 @@ class MetricsState:
         self.store = store
         #: committed "last published" time of indexed metrics, by index key
         self._published: dict[Key, float] = {}
+        #: namespaces whose dimensionless metrics are rollups: namespace -> dimension name
+        self.rollups: dict[str, str] = dict(ROLLUPS)
         self._batches = store.sequence(START_COUNTER)
 
     def _last_published(self, txn: Transaction, index_key: Key) -> float | None:
@@ -79,11 +81,31 @@ class MetricsState:
                 if metric in touched:
                     continue
                 touched.add(metric)
-                last = self._last_published(txn, index_key)
-                if last is None or received_at - last >= LAST_PUBLISHED_GRANULARITY_SECONDS:
-                    doc = {"d": [list(pair) for pair in metric.dimensions], "t": received_at}
-                    txn.put(METRICS, index_key, doc)
-                    self._published_at(txn, index_key, received_at)
+                self._index(txn, account, region, metric, received_at)
+                rolled_up = self._rollup_of(metric)
+                if rolled_up is not None and rolled_up not in touched:
+                    touched.add(rolled_up)
+                    self._index(txn, account, region, rolled_up, received_at)
+
+    def _index(
+        self, txn: Transaction, account: str, region: str, metric: MetricId, received_at: float
+    ) -> None:
+        """Note ``metric`` in the ListMetrics index as published at ``received_at``."""
+        index_key = _metric_key(account, region, metric)
+        last = self._last_published(txn, index_key)
+        if last is None or received_at - last >= LAST_PUBLISHED_GRANULARITY_SECONDS:
+            doc = {"d": [list(pair) for pair in metric.dimensions], "t": received_at}
+            txn.put(METRICS, index_key, doc)
+            self._published_at(txn, index_key, received_at)
+
+    def _rollup_of(self, metric: MetricId) -> MetricId | None:
+        """The dimensionless metric a sample of ``metric`` also counts for, if any."""
+        dimension = self.rollups.get(metric.namespace)
+        if dimension is None or len(metric.dimensions) != 1:
+            return None
+        if metric.dimensions[0][0] != dimension:
+            return None
+        return MetricId(metric.namespace, metric.name, ())
 
     def samples(
         self,
@@ -95,18 +117,48 @@ class MetricsState:
         *,
         unit: str | None = None,
     ) -> list[Sample]:
-        """The samples of ``metric`` with start_ms <= timestamp < end_ms (of ``unit`` if given)."""
-        prefix = _metric_key(account, region, metric)
-        found: list[Sample] = []
+        """The samples of ``metric`` with start_ms <= timestamp < end_ms (of ``unit`` if given).
+
+        A rollup (the dimensionless metric of a namespace in :attr:`rollups`) is the union of
+        the series that have exactly the rollup's one dimension, found through the index.
+        """
+        if not metric.dimensions and metric.namespace in self.rollups:
+            dimension = self.rollups[metric.namespace]
+            found: list[Sample] = []
+            with self.store.transaction() as txn:
+                index = (account, region, metric.namespace, metric.name)
+                for key, doc in txn.scan(METRICS, index):
+                    pairs = doc["d"]
+                    if len(pairs) != 1 or pairs[0][0] != dimension:
+                        continue
+                    dimensions = dimensions_from_key(str(key[4]))
+                    series = MetricId(metric.namespace, metric.name, dimensions)
+                    prefix = _metric_key(account, region, series)
+                    found += self._series(txn, prefix, start_ms, end_ms, unit)
+            found.sort(key=lambda sample: sample.timestamp_ms)
+            return found
         with self.store.transaction() as txn:
-            for key, doc in txn.scan(
-                SAMPLES, prefix, start=(*prefix, start_ms), stop=(*prefix, end_ms)
-            ):
-                if unit is not None and doc["u"] != unit:
-                    continue
-                timestamp = key[len(prefix)]
-                assert isinstance(timestamp, int)
-                found.append(Sample.from_doc(timestamp, doc))
+            prefix = _metric_key(account, region, metric)
+            return self._series(txn, prefix, start_ms, end_ms, unit)
+
+    @staticmethod
+    def _series(
+        txn: Transaction,
+        prefix: Key,
+        start_ms: int,
+        end_ms: int,
+        unit: str | None,
+    ) -> list[Sample]:
+        """One metric's samples (``prefix``: its index key) in the window."""
+        found: list[Sample] = []
+        for key, doc in txn.scan(
+            SAMPLES, prefix, start=(*prefix, start_ms), stop=(*prefix, end_ms)
+        ):
+            if unit is not None and doc["u"] != unit:
+                continue
+            timestamp = key[len(prefix)]
+            assert isinstance(timestamp, int)
+            found.append(Sample.from_doc(timestamp, doc))
         return found
 
     def metrics(

@@ -131,9 +131,12 @@ def record_metrics(
 
 
 def dimension_sets(spec: FunctionSpec, qualifier: str | None) -> list[dict[str, str] | None]:
-    """The dimension sets a data point of ``spec`` invoked with ``qualifier`` goes under."""
+    """The dimension sets a data point of ``spec`` invoked with ``qualifier`` is stored under.
+
+    The Region-wide metric (no dimension) is not among them: CloudWatch reads it as the
+    rollup of the metrics by FunctionName (CloudWatch's ``constants.ROLLUPS``)."""
     by_function = {"FunctionName": spec.function_name}
-    sets: list[dict[str, str] | None] = [by_function, None]
+    sets: list[dict[str, str] | None] = [by_function]
     if qualifier:
         by_resource = {**by_function, "Resource": f"{spec.function_name}:{qualifier}"}
         sets.append(by_resource)
