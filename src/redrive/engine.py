@@ -76,6 +76,7 @@ class Engine:
         # Files that must be on disk (unpacked function code): under the data dir when there
         # is one, else a temporary directory that stop() removes.
         self._temp_work_dir = data_dir is None
+        self._serving: list[Service] | None = None
         work_dir = (
             Path(tempfile.mkdtemp(prefix="redrive-work-"))
             if data_dir is None
@@ -161,7 +162,7 @@ class Engine:
             access_key_id=call.access_key_id,
         )
         with contextlib.ExitStack() as serving:
-            for service in self.platform.services.values():
+            for service in self._serving_services():
                 serving.enter_context(service.serving(call.access_key_id))
             if inspect.iscoroutinefunction(func):
                 result: Mapping[str, Any] = await func(ctx, call.params)
@@ -170,6 +171,17 @@ class Engine:
                 output = func(ctx, call.params)
         assert isinstance(output, Mapping)
         return output
+
+    def _serving_services(self) -> list[Service]:
+        """The services that want to know about every request (see ``Service.serving``): only
+        those are entered, so a request costs the same however many services there are."""
+        if self._serving is None:
+            self._serving = [
+                service
+                for service in self.platform.services.values()
+                if type(service).serving is not Service.serving
+            ]
+        return self._serving
 
     def ledger(
         self, function: str | None = None, request_id: str | None = None
