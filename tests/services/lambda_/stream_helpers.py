@@ -36,6 +36,12 @@ def young_fails(event, context):
     if time.time() - event["Records"][0]["kinesis"]["approximateArrivalTimestamp"] < 5:
         raise Exception("too young")
 
+def slow_poison(event, context):
+    print("EVENT " + json.dumps(event))
+    time.sleep(2)
+    if any("poison" in _data(r) for r in event["Records"]):
+        raise Exception("poison")
+
 def partial(event, context):
     print("EVENT " + json.dumps(event))
     return {"batchItemFailures": [

@@ -97,3 +97,28 @@ def test_a_discarded_batch_sends_the_dynamodb_on_failure_record__STRM_9_STRM_14(
     assert info["shardId"].startswith("shardId-")
     assert info["startSequenceNumber"] == info["endSequenceNumber"]
     assert len(info["approximateArrivalOfFirstRecord"]) == len("2022-07-13T13:48:01Z")
+
+
+def test_last_processing_result_follows_the_last_batch__STRM_5(
+    cloud: Cloud, lam: Any, ddb: Any
+) -> None:
+    function(lam, "ddb-result", "poison")
+    arn = table(ddb, "ddb-result-t")
+    uuid = lam.create_event_source_mapping(
+        EventSourceArn=arn, FunctionName="ddb-result", StartingPosition="TRIM_HORIZON",
+        MaximumRetryAttempts=0,
+    )["UUID"]
+    cloud.advance(2)
+    assert lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == (
+        "No records processed"
+    )
+    ddb.put_item(TableName="ddb-result-t", Item={"pk": {"S": "a"}, "v": {"S": "poison"}})
+    cloud.advance(2)
+    assert lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == (
+        "PROBLEM: Function call failed"
+    )
+    ddb.put_item(TableName="ddb-result-t", Item={"pk": {"S": "b"}, "v": {"S": "fine"}})
+    cloud.advance(2)
+    (listed,) = lam.list_event_source_mappings(FunctionName="ddb-result")["EventSourceMappings"]
+    assert listed["LastProcessingResult"] == "OK"
+    assert lam.get_event_source_mapping(UUID=uuid)["LastProcessingResult"] == "OK"

@@ -315,7 +315,8 @@ def test_a_mapping_resumes_after_its_checkpoint_after_kill_9__STRM_9(tmp_path: P
     second = ServerProcess("--data-dir", str(tmp_path), "--clock", "virtual")
     try:
         lam, kinesis = second.client("lambda"), second.client("kinesis")
-        assert lam.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
+        got = lam.get_event_source_mapping(UUID=uuid)
+        assert (got["State"], got["LastProcessingResult"]) == ("Enabled", "OK")  # stored
         put(kinesis, "kin-durable-s", "after")
         second.advance(5)
         status, body = second.control("GET", "/_redrive/ledger?function=kin-durable")

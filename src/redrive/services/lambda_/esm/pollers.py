@@ -9,7 +9,8 @@ the same way. On start every stored mapping is settled and the enabled ones poll
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 from redrive.services.lambda_.esm import checkpoints, mapping, state, stream_mapping
 from redrive.services.lambda_.esm.sqs_poller import SqsPoller
@@ -61,9 +62,12 @@ class Pollers:
         if doc is None or not doc["Enabled"]:
             if running is not None:
                 del self._pollers[key]
-                task = asyncio.get_running_loop().create_task(running.stop())
-                self._stopping.add(task)
-                task.add_done_callback(self._stopping.discard)
+                self._track(running.stop())
+            return
+        if isinstance(running, StreamPoller) and running.factor != stream_mapping.factor(doc):
+            # STRM-3: the records go to other lanes; start again after the checkpoints
+            del self._pollers[key]
+            self._track(self._restart(running, key))
             return
         if running is not None:
             running.reconfigure(doc)
@@ -75,3 +79,12 @@ class Pollers:
             poller = SqsPoller(self.service, account, region, doc)
         self._pollers[key] = poller
         poller.start()
+
+    def _track(self, stopping: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(stopping)
+        self._stopping.add(task)
+        task.add_done_callback(self._stopping.discard)
+
+    async def _restart(self, running: StreamPoller, key: Key) -> None:
+        await running.stop()
+        self._settle(*key)

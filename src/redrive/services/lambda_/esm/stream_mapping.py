@@ -4,9 +4,8 @@
 The botocore model already bounds each number (BatchSize 1-10,000, MaximumRetryAttempts
 -1-10,000, MaximumRecordAgeInSeconds -1-604,800, ParallelizationFactor 1-10, the
 StartingPosition enum); this module adds the rules the model cannot say. Refused as not
-supported (redrive does not emulate them yet): ParallelizationFactor above 1,
-TumblingWindowInSeconds above 0, FilterCriteria on streams, and OnFailure destinations other
-than SQS queues (SNS, S3).
+supported (redrive does not emulate them yet): TumblingWindowInSeconds above 0,
+FilterCriteria on streams, and OnFailure destinations other than SQS queues (SNS, S3).
 """
 
 from __future__ import annotations
@@ -16,11 +15,15 @@ from typing import Any
 
 from redrive.errors import ServiceError
 from redrive.services.lambda_ import errors
+from redrive.services.lambda_.esm import state
 from redrive.services.lambda_.esm.state import Doc
+from redrive.store import Transaction
 
 DEFAULT_BATCH_SIZE = 100  # STRM-4
 STATE_REASON = "User action"  # STRM-5
 NO_RECORDS = "No records processed"  # STRM-5
+OK = "OK"  # LastProcessingResult after a batch whose function call succeeded
+CALL_FAILED = "PROBLEM: Function call failed"  # ... and after a function error (with-kinesis)
 POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")
 MIN_RECORD_AGE_S = 60
 #: settable on create and update, with their defaults (STRM-4)
@@ -37,6 +40,11 @@ SETTINGS: dict[str, Any] = {
 _SQS_ONLY = ("ScalingConfig",)
 
 
+def factor(doc: Doc) -> int:
+    """The mapping's ParallelizationFactor: lanes per shard (STRM-3)."""
+    return int(doc.get("ParallelizationFactor") or 1)
+
+
 def is_stream(service: str) -> bool:
     return service in ("kinesis", "dynamodb")
 
@@ -50,8 +58,6 @@ def check(params: Mapping[str, Any], service: str, *, creating: bool) -> None:
             raise errors.invalid_parameter(  # [inferred] as SQSM-17's DestinationConfig text
                 f"Unsupported {name} parameter for given event source mapping type."
             )
-    if (params.get("ParallelizationFactor") or 1) > 1:
-        raise errors.not_supported("ParallelizationFactor above 1")
     if (params.get("TumblingWindowInSeconds") or 0) > 0:
         raise errors.not_supported("TumblingWindowInSeconds (tumbling windows)")
     age = params.get("MaximumRecordAgeInSeconds")
@@ -147,6 +153,16 @@ def view(doc: Doc, out: dict[str, Any]) -> None:
         out["StartingPositionTimestamp"] = doc["StartingPositionTimestamp"]
     out["DestinationConfig"] = {"OnFailure": dict(doc["DestinationConfig"]["OnFailure"])}
     out["LastProcessingResult"] = doc["LastProcessingResult"]
+
+
+def processed(txn: Transaction, account: str, region: str, uuid: str, succeeded: bool) -> None:
+    """Keep the mapping's LastProcessingResult after an invoked batch (stored: it survives a
+    restart)."""
+    doc = state.get(txn, account, region, uuid)
+    result = OK if succeeded else CALL_FAILED
+    if doc is not None and doc.get("LastProcessingResult") != result:
+        doc["LastProcessingResult"] = result
+        state.put(txn, account, region, doc)
 
 
 def on_failure(doc: Doc) -> str | None:

@@ -1,6 +1,7 @@
 """The poller of one Kinesis or DynamoDB Streams mapping (STRM-3..12, STRM-18).
 
-One worker per shard, at most one batch of it in flight, records in order (STRM-3). A worker
+One worker per lane of a shard (:mod:`.stream_lanes`: ParallelizationFactor lanes, records of
+one key in one lane), at most one batch of a lane in flight, records in order (STRM-3). A worker
 is driven by scheduler callbacks and the stream's ``when_available`` futures, never by
 sleeping, so an idle mapping never moves the virtual clock:
 
@@ -15,7 +16,8 @@ sleeping, so an idle mapping never moves the virtual clock:
    OnFailure record (:mod:`.stream_failures`), all in the transaction of the ledger entry.
 
 Retries (and halves of a bisected batch) stay with the worker until they are done, so the
-shard is blocked meanwhile (STRM-3, STRM-6). After a crash the shard resumes after its
+lane is blocked meanwhile (STRM-3, STRM-6); the shard's checkpoint stays before the first
+record not done of any lane. After a crash the shard resumes after its
 checkpoint; the retry count of a batch in progress starts again (at-least-once).
 """
 
@@ -24,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from redrive.errors import ServiceError
@@ -37,10 +38,12 @@ from redrive.services.lambda_.esm import (
     checkpoints,
     mapping,
     stream_failures,
+    stream_lanes,
     stream_mapping,
 )
 from redrive.services.lambda_.esm import stream_retry as retry
 from redrive.services.lambda_.esm.state import Doc
+from redrive.services.lambda_.esm.stream_lanes import Lane as _Shard
 from redrive.services.lambda_.esm.stream_sources import Found, Position, source
 
 if TYPE_CHECKING:
@@ -51,22 +54,6 @@ RETRY_SOURCE_S = 60.0  # a missing stream or function is looked for again after 
 DISCARDED = "discarded"  # a ledger outcome: records dropped without an invocation
 
 
-@dataclass
-class _Shard:
-    shard_id: str
-    position: Position
-    #: the batch being attempted, and the bisected halves waiting after it
-    batch: list[Found] = field(default_factory=list)
-    halves: list[tuple[list[Found], int]] = field(default_factory=list)
-    retries: int = 0
-    invocations: int = 0
-    throttles: int = 0
-    first_at: float | None = None
-    busy: bool = False
-    timer: Handle | None = None
-    waiting: asyncio.Future[None] | None = None
-
-
 class StreamPoller:
     """Polls every shard of one stream for one mapping while the mapping is enabled."""
 
@@ -75,9 +62,12 @@ class StreamPoller:
         self.platform = service.platform
         self.account, self.region = account, region
         self.doc = doc
+        self.factor = stream_mapping.factor(doc)  # lanes per shard (fixed: a change restarts)
         self.arn = str(doc["EventSourceArn"])
         self.source = source(self.platform, self.arn.split(":")[2])
-        self._shards: dict[str, _Shard] = {}
+        self._lanes: dict[str, list[_Shard]] = {}
+        #: each shard's checkpoint as stored
+        self._marks: dict[str, str | None] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopped = False
         self._timer: Handle | None = None
@@ -93,8 +83,9 @@ class StreamPoller:
         self._stopped = True
         if self._timer is not None:
             self._timer.cancel()
-        for shard in self._shards.values():
-            self._cancel_waits(shard)
+        for lanes in self._lanes.values():
+            for shard in lanes:
+                self._cancel_waits(shard)
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -118,8 +109,12 @@ class StreamPoller:
                     at = Position(after=latest)
             if at is None:
                 at = Position(timestamp=self.doc.get("StartingPositionTimestamp"))
-            shard = self._shards[shard_id] = _Shard(shard_id, at)
-            self.platform.scheduler.call_soon(functools.partial(self._poll, shard))
+            self._marks[shard_id] = at.after
+            lanes = self._lanes[shard_id] = [
+                _Shard(shard_id, at, lane=n) for n in range(self.factor)
+            ]
+            for shard in lanes:
+                self.platform.scheduler.call_soon(functools.partial(self._poll, shard))
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -139,15 +134,16 @@ class StreamPoller:
         size = int(self.doc["BatchSize"])
         window = int(self.doc["MaximumBatchingWindowInSeconds"])
         try:
-            found = self.source.read(
-                self.arn, shard.shard_id, shard.position, size,
+            got = stream_lanes.read(
+                self.source, self.arn, shard, self.factor, size,
                 region=self.region, role=self._role(),
             )
         except ServiceError:
             self._later(shard, RETRY_SOURCE_S, self._poll)
             return False
-        now = self.platform.now()
-        if not found:
+        now, found = self.platform.now(), got.records
+        if not found:  # nothing of this lane up to the end of the shard
+            shard.position = got.end
             self._wait(shard, shard.position)
             return False
         shard.first_at = shard.first_at if shard.first_at is not None else now
@@ -155,10 +151,14 @@ class StreamPoller:
             shard.timer = self.platform.scheduler.call_at(
                 shard.first_at + window, lambda: self._poll(shard)
             )
-            self._wait(shard, Position(after=found[-1].sequence_number))
+            self._wait(shard, got.end)
             return False
         shard.first_at = None
         shard.batch, shard.retries, shard.invocations = _within_payload(found), 0, 0
+        shard.prev = got.prev
+        shard.scanned = got.end
+        if len(shard.batch) < len(found):
+            shard.scanned = Position(after=shard.batch[-1].sequence_number)
         return True
 
     def _wait(self, shard: _Shard, at: Position) -> None:
@@ -260,19 +260,19 @@ class StreamPoller:
 
     def _discard_old(self, shard: _Shard, spec: FunctionSpec, old: list[Found], now: float) -> None:
         """STRM-8: the old records go without an invocation; the rest stays the batch."""
-        rest = shard.batch[len(old):]
+        entry = self._entry(spec, shard, now)
+        shard.batch = shard.batch[len(old):]
+        stream_lanes.settle(shard)
         with self.platform.store.transaction() as txn:
             sent = self._send_failure(
                 shard, spec, old, request_id=None, condition=retry.RECORD_AGE_EXCEEDED,
                 function_error=None, now=now,
             )
-            self._checkpoint(shard, old[-1].sequence_number)
             ledger.record(txn, self.account, {
-                **self._entry(spec, shard, now), "outcome": DISCARDED,
+                **entry, "outcome": DISCARDED,
                 "condition": retry.RECORD_AGE_EXCEEDED, "discarded": _seqs(old),
-                "on_failure": sent, "checkpoint": old[-1].sequence_number,
+                "on_failure": sent, "checkpoint": self._checkpoint(shard),
             })
-        shard.batch = rest
         self.platform.scheduler.call_soon(lambda: self._poll(shard))
 
     async def _finish(self, shard: _Shard, batch: list[Found], attempt: attempts.Attempt) -> None:
@@ -293,16 +293,24 @@ class StreamPoller:
             max_retries=int(self.doc["MaximumRetryAttempts"]),
         )
         sent = None
-        finished = decision.done + decision.discard
-        with self.platform.store.transaction():
+        if decision.halves:
+            shard.halves[:0] = [(half, shard.retries) for half in decision.halves]
+            shard.batch = []
+        elif decision.retry:
+            shard.batch, shard.retries = decision.retry, shard.retries + 1
+        else:
+            shard.batch = []
+        stream_lanes.settle(shard)
+        with self.platform.store.transaction() as txn:
+            stream_mapping.processed(
+                txn, self.account, self.region, str(self.doc["UUID"]), outcome.kind == "success"
+            )
             if decision.discard:
                 sent = self._send_failure(
                     shard, spec, decision.discard, request_id=attempt.request_id,
                     condition=retry.RETRY_ATTEMPTS_EXHAUSTED,
                     function_error=decision.function_error, now=now,
                 )
-            if finished:
-                self._checkpoint(shard, finished[-1].sequence_number)
             invoke.finish_attempt(
                 self.service, spec, outcome, invocation_type="RequestResponse",
                 running=attempt.running, qualifier=self.doc.get("Qualifier"),
@@ -311,24 +319,24 @@ class StreamPoller:
                     "processed": _seqs(decision.done), "retried": _seqs(decision.retry),
                     "bisected": [_seqs(half) for half in decision.halves],
                     "discarded": _seqs(decision.discard), "on_failure": sent,
-                    "checkpoint": finished[-1].sequence_number if finished else None,
+                    "checkpoint": self._checkpoint(shard),
                 },
             )
-        if decision.halves:
-            shard.halves[:0] = [(half, shard.retries) for half in decision.halves]
-            shard.batch = []
-        elif decision.retry:
-            shard.batch, shard.retries = decision.retry, shard.retries + 1
+        if decision.retry:
             self._later(shard, retry.backoff(shard.retries), self._attempt)
             return
-        else:
-            shard.batch = []
         self.platform.scheduler.call_soon(lambda: self._poll(shard))
 
-    def _checkpoint(self, shard: _Shard, after: str) -> None:
+    def _checkpoint(self, shard: _Shard) -> str | None:
+        """Move the shard's checkpoint up to what all its lanes are done with; the new one."""
+        mark = stream_lanes.done_through(self._lanes[shard.shard_id])
+        stored = self._marks.get(shard.shard_id)
+        if mark is None or (stored is not None and int(mark) <= int(stored)):
+            return None
         with self.platform.store.transaction() as txn:
-            checkpoints.put(txn, self._where(shard.shard_id), after)
-        shard.position = Position(after=after)
+            checkpoints.put(txn, self._where(shard.shard_id), mark)
+        self._marks[shard.shard_id] = mark
+        return mark
 
     def _where(self, shard_id: str) -> checkpoints.Where:
         return (self.account, self.region, str(self.doc["UUID"]), shard_id)
@@ -352,7 +360,8 @@ class StreamPoller:
         """What every ledger entry of a batch says of it."""
         return {
             "source": "event-source-mapping", "mapping": self.doc["UUID"],
-            "event_source": self.arn, "shard": shard.shard_id, "records": _seqs(batch),
+            "event_source": self.arn, "shard": shard.shard_id, "lane": shard.lane,
+            "records": _seqs(batch),
         }
 
     def _entry(self, spec: FunctionSpec, shard: _Shard, now: float) -> Doc:
