@@ -110,3 +110,12 @@ def resolve(
         account=ref.account,
         qualified_name=ref.qualified_name,
     )
+
+
+def invoked(
+    text: str, *, account_id: str, region: str, qualifier: str | None = None
+) -> FunctionRef:
+    """:func:`resolve` for the internal interface: what an invoke of ``text`` names."""
+    return resolve(
+        text, account_id=account_id, region=region, qualifier=qualifier, action="InvokeFunction"
+    )

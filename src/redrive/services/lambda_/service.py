@@ -150,12 +150,8 @@ class LambdaService(SettingsOperations, MappingOperations):
         qualifier: str | None = None,
     ) -> FunctionSpec:
         """What an execution environment needs to run the function (see the class doc)."""
-        ref = arns.resolve(
-            function_name_or_arn,
-            account_id=account_id,
-            region=region,
-            qualifier=qualifier,
-            action="InvokeFunction",
+        ref = arns.invoked(
+            function_name_or_arn, account_id=account_id, region=region, qualifier=qualifier
         )
         with self.store.transaction() as txn:
             target = qualifiers.resolve(txn, account_id, region, ref.name, ref.qualifier)
@@ -212,12 +208,8 @@ class LambdaService(SettingsOperations, MappingOperations):
         source_account: str | None = None,
     ) -> bool:
         """Whether the function's policy lets ``principal`` invoke it (see the class doc)."""
-        ref = arns.resolve(
-            function_name_or_arn,
-            account_id=account_id,
-            region=region,
-            qualifier=qualifier,
-            action="InvokeFunction",
+        ref = arns.invoked(
+            function_name_or_arn, account_id=account_id, region=region, qualifier=qualifier
         )
         with self.store.transaction() as txn:
             return policy.allows(

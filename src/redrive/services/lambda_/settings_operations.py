@@ -183,12 +183,8 @@ class SettingsOperations(VersionOperations):
         self, account_id: str, region: str, function_name: str, qualifier: str | None = None
     ) -> eic.EventInvokeSettings:
         """Retry limits and destinations of a qualifier's async events (see the class doc)."""
-        ref = arns.resolve(
-            function_name,
-            account_id=account_id,
-            region=region,
-            qualifier=qualifier,
-            action="InvokeFunction",
+        ref = arns.invoked(
+            function_name, account_id=account_id, region=region, qualifier=qualifier
         )
         with self.store.transaction() as txn:
             return eic.settings(txn, account_id, region, ref)
@@ -197,12 +193,8 @@ class SettingsOperations(VersionOperations):
         self, account_id: str, region: str, function_name: str, qualifier: str | None = None
     ) -> str | None:
         """The dead-letter queue ARN of a function version, or None (see the class doc)."""
-        ref = arns.resolve(
-            function_name,
-            account_id=account_id,
-            region=region,
-            qualifier=qualifier,
-            action="InvokeFunction",
+        ref = arns.invoked(
+            function_name, account_id=account_id, region=region, qualifier=qualifier
         )
         with self.store.transaction() as txn:
             found = qualifiers.resolve(txn, account_id, region, ref.name, ref.qualifier)
