@@ -9,15 +9,15 @@ absolute value, and tests that list tables or streams use a Region of their own.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
-from botocore.exceptions import ClientError
 
 from redrive import Cloud
 from redrive.services._base import DEFAULT_ACCOUNT_ID
 from redrive.services.dynamodb.streams.service import DynamoDBStreamsService
+from tests.support import run_on_loop
 
 T = TypeVar("T")
 
@@ -91,16 +91,6 @@ def records(streams: Any, arn: str, kind: str = "TRIM_HORIZON", **more: Any) -> 
     return found
 
 
-def error_of(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    """(code, message) of a ClientError."""
-    error = exc.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-def status_of(exc: pytest.ExceptionInfo[ClientError]) -> int:
-    return int(exc.value.response["ResponseMetadata"]["HTTPStatusCode"])
-
-
 def streams_service(cloud: Cloud) -> DynamoDBStreamsService:
     service = cloud.engine.platform.service("dynamodbstreams")
     assert isinstance(service, DynamoDBStreamsService)
@@ -110,14 +100,4 @@ def streams_service(cloud: Cloud) -> DynamoDBStreamsService:
 def in_engine(cloud: Cloud, func: Callable[[DynamoDBStreamsService], T]) -> T:
     """Run ``func(streams service)`` on the engine's event loop (where the store lives)."""
     service = streams_service(cloud)
-
-    async def run() -> T:
-        return func(service)
-
-    result: T = cloud._call(run())
-    return result
-
-
-def on_loop(cloud: Cloud, coro: Coroutine[Any, Any, T]) -> T:
-    result: T = cloud._call(coro)
-    return result
+    return run_on_loop(cloud, lambda: func(service))

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services.dynamodb.conftest import error_of, make_table
+from tests.services.dynamodb.conftest import make_table
+from tests.support import error_of
 
 FAILED = ("ConditionalCheckFailedException", "The conditional request failed")
 

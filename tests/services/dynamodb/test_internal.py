@@ -16,11 +16,11 @@ from tests.services.dynamodb.conftest import (
     REGION,
     in_engine,
     make_table,
-    on_loop,
     shard_id,
     stream_arn,
     streams_service,
 )
+from tests.support import on_loop
 
 
 def test_describe_resolves_a_stream_arn(cloud: Cloud, ddb: Any, streams: Any) -> None:

@@ -12,13 +12,13 @@ from redrive import Cloud
 from tests.services.dynamodb.conftest import (
     ACCOUNT,
     REGION,
-    error_of,
     make_table,
     records,
     shard_id,
     stream_arn,
     unique,
 )
+from tests.support import error_of
 
 
 def put(ddb: Any, table: str, *names: str) -> None:

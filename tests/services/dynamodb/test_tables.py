@@ -12,14 +12,8 @@ from redrive import Cloud
 from redrive.services._base import RequestContext
 from redrive.services.dynamodb import state
 from redrive.services.dynamodb.streams import state as stream_state
-from tests.services.dynamodb.conftest import (
-    ACCOUNT,
-    REGION,
-    error_of,
-    make_table,
-    status_of,
-    unique,
-)
+from tests.services.dynamodb.conftest import ACCOUNT, REGION, make_table, unique
+from tests.support import error_of, status_of
 
 KEY = [{"AttributeName": "id", "KeyType": "HASH"}]
 ID_S = [{"AttributeName": "id", "AttributeType": "S"}]

@@ -8,16 +8,16 @@ and tests that list streams use a Region of their own.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from redrive import Cloud
 from redrive.services._base import DEFAULT_ACCOUNT_ID
 from redrive.services.kinesis.service import KinesisService
+from tests.support import run_on_loop
 
 T = TypeVar("T")
 
@@ -82,16 +82,6 @@ def read(
     return [r["Data"] for r in records["Records"]]
 
 
-def error_of(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    """(code, message) of a ClientError."""
-    error = exc.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-def status_of(exc: pytest.ExceptionInfo[ClientError]) -> int:
-    return int(exc.value.response["ResponseMetadata"]["HTTPStatusCode"])
-
-
 def service_of(cloud: Cloud) -> KinesisService:
     service = cloud.engine.platform.service("kinesis")
     assert isinstance(service, KinesisService)
@@ -101,15 +91,4 @@ def service_of(cloud: Cloud) -> KinesisService:
 def in_engine(cloud: Cloud, func: Callable[[KinesisService], T]) -> T:
     """Run ``func(kinesis service)`` on the engine's event loop (where the store lives)."""
     service = service_of(cloud)
-
-    async def run() -> T:
-        return func(service)
-
-    result: T = cloud._call(run())
-    return result
-
-
-def on_loop(cloud: Cloud, coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine on the engine's event loop."""
-    result: T = cloud._call(coro)
-    return result
+    return run_on_loop(cloud, lambda: func(service))

@@ -8,7 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.kinesis.conftest import ACCOUNT, error_of, iterator, make_stream, shard_id
+from tests.services.kinesis.conftest import ACCOUNT, iterator, make_stream, shard_id
+from tests.support import error_of
 
 MIB = 1024 * 1024
 

@@ -17,10 +17,10 @@ from tests.services.kinesis.conftest import (
     arn,
     in_engine,
     make_stream,
-    on_loop,
     service_of,
     shard_id,
 )
+from tests.support import on_loop
 
 
 def test_describe_resolves_a_stream_arn(cloud: Cloud, kinesis: Any) -> None:

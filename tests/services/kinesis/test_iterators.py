@@ -10,15 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.kinesis.conftest import (
-    ACCOUNT,
-    error_of,
-    iterator,
-    make_stream,
-    read,
-    shard_id,
-    status_of,
-)
+from tests.services.kinesis.conftest import ACCOUNT, iterator, make_stream, read, shard_id
+from tests.support import error_of, status_of
 
 
 def put(kinesis: Any, name: str, *payloads: bytes) -> list[str]:

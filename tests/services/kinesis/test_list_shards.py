@@ -9,7 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.kinesis.conftest import arn, error_of, make_stream, shard_id
+from tests.services.kinesis.conftest import arn, make_stream, shard_id
+from tests.support import error_of
 
 
 def ids(result: dict[str, Any]) -> list[str]:

@@ -9,14 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.kinesis.conftest import (
-    ACCOUNT,
-    error_of,
-    make_stream,
-    read,
-    shard_id,
-    status_of,
-)
+from tests.services.kinesis.conftest import ACCOUNT, make_stream, read, shard_id
+from tests.support import error_of, status_of
 
 SPACE = 2**128
 

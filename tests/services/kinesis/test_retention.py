@@ -11,15 +11,8 @@ from redrive import Cloud
 from redrive.services.kinesis import state
 from redrive.services.kinesis.arns import StreamRef
 from redrive.services.kinesis.service import KinesisService
-from tests.services.kinesis.conftest import (
-    ACCOUNT,
-    REGION,
-    error_of,
-    in_engine,
-    iterator,
-    make_stream,
-    read,
-)
+from tests.services.kinesis.conftest import ACCOUNT, REGION, in_engine, iterator, make_stream, read
+from tests.support import error_of
 
 HOUR = 3600
 

@@ -8,15 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.kinesis.conftest import (
-    ACCOUNT,
-    arn,
-    error_of,
-    make_stream,
-    shard_id,
-    status_of,
-    unique,
-)
+from tests.services.kinesis.conftest import ACCOUNT, arn, make_stream, shard_id, unique
+from tests.support import error_of, status_of
 
 
 def test_create_provisioned_stream_and_describe_it(cloud: Cloud, kinesis: Any) -> None:

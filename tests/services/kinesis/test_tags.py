@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services.kinesis.conftest import ACCOUNT, error_of, make_stream, unique
+from tests.services.kinesis.conftest import ACCOUNT, make_stream, unique
+from tests.support import error_of
 
 
 def test_add_list_and_remove_tags(kinesis: Any) -> None:

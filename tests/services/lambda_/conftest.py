@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from redrive import Cloud
 from redrive.services._base import DEFAULT_ACCOUNT_ID
 from redrive.services.lambda_.service import LambdaService
+from tests.support import run_on_loop
 
 T = TypeVar("T")
 
@@ -49,16 +49,6 @@ def make_zip(
     return buffer.getvalue()
 
 
-def error_of(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    """(code, message) of a ClientError."""
-    error = exc.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-def status_of(exc: pytest.ExceptionInfo[ClientError]) -> int:
-    return int(exc.value.response["ResponseMetadata"]["HTTPStatusCode"])
-
-
 def arn(name: str, qualifier: str | None = None, region: str = REGION) -> str:
     base = f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}"
     return base if qualifier is None else f"{base}:{qualifier}"
@@ -82,12 +72,7 @@ def in_engine(cloud: Cloud, func: Callable[[LambdaService], T]) -> T:
     """Run ``func(lambda service)`` on the engine's event loop (where the store lives)."""
     service = cloud.engine.platform.service("lambda")
     assert isinstance(service, LambdaService)
-
-    async def run() -> T:
-        return func(service)
-
-    result: T = cloud._call(run())
-    return result
+    return run_on_loop(cloud, lambda: func(service))
 
 
 @pytest.fixture

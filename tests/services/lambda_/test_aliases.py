@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services.lambda_.conftest import ROLE, arn, create, error_of, status_of
+from tests.services.lambda_.conftest import ROLE, arn, create
 from tests.services.lambda_.test_versions import PRECONDITION, body
+from tests.support import error_of, status_of
 
 
 @pytest.fixture

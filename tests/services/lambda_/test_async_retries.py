@@ -26,7 +26,7 @@ from tests.services.lambda_.async_helpers import (
     metric_values,
     tries,
 )
-from tests.services.lambda_.conftest import error_of, status_of
+from tests.support import error_of, status_of
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.lambda_.conftest import REGION, arn, create, error_of, make_zip, status_of
+from tests.services.lambda_.conftest import REGION, arn, create, make_zip
+from tests.support import error_of, status_of
 
 QUALIFIED_MESSAGE = (
     "This operation is permitted on Lambda functions only. Aliases and versions do not support "

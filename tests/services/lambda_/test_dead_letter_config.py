@@ -10,14 +10,8 @@ from botocore.exceptions import ClientError
 
 from redrive import Cloud
 from redrive.errors import ServiceError
-from tests.services.lambda_.conftest import (
-    ACCOUNT,
-    REGION,
-    arn,
-    create,
-    error_of,
-    in_engine,
-)
+from tests.services.lambda_.conftest import ACCOUNT, REGION, arn, create, in_engine
+from tests.support import error_of
 
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-dlq"
 OTHER_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:other-dlq"

@@ -11,8 +11,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.lambda_.conftest import error_of
 from tests.services.lambda_.stream_helpers import failures, function, invoked, queue_arn
+from tests.support import error_of
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from botocore.exceptions import ClientError
 from redrive import Cloud
 from redrive.services.lambda_.esm import filtering
 from redrive.services.lambda_.esm.filter_criteria import sqs_record_passes
-from tests.services.lambda_.conftest import error_of, status_of
 from tests.services.lambda_.test_esm_sqs import batches, depth, events, function, queue
+from tests.support import error_of, status_of
 
 INVALID = ("InvalidParameterValueException", "Invalid filter pattern definition.")
 

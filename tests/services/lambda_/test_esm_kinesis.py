@@ -16,7 +16,6 @@ from botocore.exceptions import ClientError
 from redrive import Cloud
 from tests.serverproc import ServerProcess
 from tests.services.lambda_.async_helpers import metric_values
-from tests.services.lambda_.conftest import error_of, status_of
 from tests.services.lambda_.stream_helpers import (
     batches,
     failures,
@@ -26,6 +25,7 @@ from tests.services.lambda_.stream_helpers import (
     queue_arn,
     stream,
 )
+from tests.support import error_of, status_of
 
 
 @pytest.fixture

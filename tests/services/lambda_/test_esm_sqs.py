@@ -17,7 +17,8 @@ from botocore.exceptions import ClientError
 
 from redrive import Cloud
 from tests.serverproc import ServerProcess
-from tests.services.lambda_.conftest import ROLE, error_of, in_engine, make_zip, status_of
+from tests.services.lambda_.conftest import ROLE, in_engine, make_zip
+from tests.support import error_of, status_of
 
 HANDLERS = '''
 import itertools

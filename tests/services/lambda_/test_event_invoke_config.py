@@ -14,15 +14,8 @@ from redrive import Cloud
 from redrive.errors import ServiceError
 from redrive.services.lambda_ import state
 from redrive.services.lambda_.event_invoke_config import EventInvokeSettings
-from tests.services.lambda_.conftest import (
-    ACCOUNT,
-    REGION,
-    arn,
-    create,
-    error_of,
-    in_engine,
-    status_of,
-)
+from tests.services.lambda_.conftest import ACCOUNT, REGION, arn, create, in_engine
+from tests.support import error_of, status_of
 
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures"
 OTHER_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:successes"

@@ -12,17 +12,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.lambda_.conftest import (
-    ACCOUNT,
-    REGION,
-    ROLE,
-    arn,
-    create,
-    error_of,
-    in_engine,
-    make_zip,
-    status_of,
-)
+from tests.services.lambda_.conftest import ACCOUNT, REGION, ROLE, arn, create, in_engine, make_zip
+from tests.support import error_of, status_of
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")

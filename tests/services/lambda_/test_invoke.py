@@ -13,7 +13,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.lambda_.conftest import ROLE, error_of, make_zip, status_of
+from tests.services.lambda_.conftest import ROLE, make_zip
+from tests.support import error_of, status_of
 
 HANDLERS = '''
 import json, logging, os, sys, time, datetime

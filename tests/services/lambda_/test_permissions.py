@@ -10,16 +10,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.lambda_.conftest import (
-    ACCOUNT,
-    REGION,
-    arn,
-    create,
-    error_of,
-    in_engine,
-    status_of,
-)
+from tests.services.lambda_.conftest import ACCOUNT, REGION, arn, create, in_engine
 from tests.services.lambda_.test_versions import PRECONDITION
+from tests.support import error_of, status_of
 
 BUCKET = "arn:aws:s3:::test-bucket"
 OTHER_ACCOUNT = "111122223333"

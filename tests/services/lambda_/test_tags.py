@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services.lambda_.conftest import arn, create, error_of
+from tests.services.lambda_.conftest import arn, create
+from tests.support import error_of
 
 
 def test_tag_lifecycle(lam: Any) -> None:

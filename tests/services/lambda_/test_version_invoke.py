@@ -14,15 +14,8 @@ from botocore.exceptions import ClientError
 
 from redrive import Cloud
 from redrive.errors import ServiceError
-from tests.services.lambda_.conftest import (
-    ACCOUNT,
-    REGION,
-    ROLE,
-    arn,
-    error_of,
-    in_engine,
-    make_zip,
-)
+from tests.services.lambda_.conftest import ACCOUNT, REGION, ROLE, arn, in_engine, make_zip
+from tests.support import error_of
 
 SOURCE = """
 import os

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services.lambda_.conftest import arn, create, error_of, make_zip, status_of
+from tests.services.lambda_.conftest import arn, create, make_zip
+from tests.support import error_of, status_of
 
 PRECONDITION = (
     "PreconditionFailedException",

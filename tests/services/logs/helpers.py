@@ -4,15 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
-
-
-def error_of(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    """(code, message) of a ClientError."""
-    error = exc.value.response["Error"]
-    return error["Code"], error["Message"]
-
 
 def put(logs: Any, group: str, stream: str, *events: tuple[int, str]) -> dict[str, Any]:
     """PutLogEvents of ``(timestamp_ms, message)`` pairs."""

@@ -8,7 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.services.logs.conftest import ACCOUNT, REGION, LogsEnv
-from tests.services.logs.helpers import error_of, messages, put
+from tests.services.logs.helpers import messages, put
+from tests.support import error_of
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.services.logs.conftest import ACCOUNT, REGION, LogsEnv
-from tests.services.logs.helpers import error_of
+from tests.support import error_of
 
 
 def test_create_and_describe_log_group(logs: Any, logs_env: LogsEnv) -> None:

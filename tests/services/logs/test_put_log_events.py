@@ -8,7 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.services.logs.conftest import LogsEnv
-from tests.services.logs.helpers import error_of, messages, put
+from tests.services.logs.helpers import messages, put
+from tests.support import error_of
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000

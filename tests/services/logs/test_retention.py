@@ -10,7 +10,8 @@ from botocore.exceptions import ClientError
 
 from redrive.store import MemoryStore, SqliteStore, Store
 from tests.services.logs.conftest import DirectEnv, LogsEnv
-from tests.services.logs.helpers import error_of, messages, put
+from tests.services.logs.helpers import messages, put
+from tests.support import error_of
 
 DAY = 86_400
 

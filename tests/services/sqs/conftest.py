@@ -8,15 +8,15 @@ own (:func:`unique`), never assume the clock's absolute value, and list queues b
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
-from botocore.exceptions import ClientError
 
 from redrive import Cloud
 from redrive.services._base import DEFAULT_ACCOUNT_ID
 from redrive.services.sqs.service import SqsService
+from tests.support import run_on_loop
 
 T = TypeVar("T")
 
@@ -59,16 +59,6 @@ def name_of(url: str) -> str:
     return url.rsplit("/", 1)[1]
 
 
-def error_of(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    """(code, message) of a ClientError, the code as boto3 shows it."""
-    error = exc.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-def status_of(exc: pytest.ExceptionInfo[ClientError]) -> int:
-    return int(exc.value.response["ResponseMetadata"]["HTTPStatusCode"])
-
-
 def counts(sqs: Any, url: str) -> tuple[int, int, int]:
     """(visible, not visible, delayed) as GetQueueAttributes reports them."""
     attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
@@ -99,15 +89,4 @@ def service_of(cloud: Cloud) -> SqsService:
 def in_engine(cloud: Cloud, func: Callable[[SqsService], T]) -> T:
     """Run ``func(sqs service)`` on the engine's event loop (where the store lives)."""
     service = service_of(cloud)
-
-    async def run() -> T:
-        return func(service)
-
-    result: T = cloud._call(run())
-    return result
-
-
-def on_loop(cloud: Cloud, coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine on the engine's event loop."""
-    result: T = cloud._call(coro)
-    return result
+    return run_on_loop(cloud, lambda: func(service))

@@ -9,7 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.sqs.conftest import arn, counts, error_of, make_queue, name_of, unique
+from tests.services.sqs.conftest import arn, counts, make_queue, name_of, unique
+from tests.support import error_of
 
 
 def all_attributes(sqs: Any, url: str) -> dict[str, str]:

@@ -9,17 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.sqs.conftest import (
-    arn,
-    bodies,
-    counts,
-    error_of,
-    make_queue,
-    name_of,
-    receive,
-    status_of,
-    unique,
-)
+from tests.services.sqs.conftest import arn, bodies, counts, make_queue, name_of, receive, unique
+from tests.support import error_of, status_of
 
 
 def with_dlq(sqs: Any, max_receive_count: int = 2, fifo: bool = False) -> tuple[str, str]:

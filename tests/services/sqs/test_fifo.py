@@ -8,7 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.sqs.conftest import bodies, counts, error_of, make_queue, receive, unique
+from tests.services.sqs.conftest import bodies, counts, make_queue, receive, unique
+from tests.support import error_of
 
 
 def fifo_queue(sqs: Any, **attributes: str) -> str:

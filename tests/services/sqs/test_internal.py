@@ -15,11 +15,11 @@ from tests.services.sqs.conftest import (
     in_engine,
     make_queue,
     name_of,
-    on_loop,
     receive,
     service_of,
     unique,
 )
+from tests.support import on_loop
 
 
 def test_deliver_sends_a_message(sqs: Any, cloud: Cloud) -> None:

@@ -15,7 +15,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.sqs.conftest import bodies, error_of, make_queue, receive
+from tests.services.sqs.conftest import bodies, make_queue, receive
+from tests.support import error_of
 
 
 def timed_receive(cloud: Cloud, sqs: Any, url: str, **params: Any) -> tuple[list[Any], float]:

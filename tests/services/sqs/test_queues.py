@@ -8,15 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.sqs.conftest import (
-    ACCOUNT,
-    counts,
-    error_of,
-    make_queue,
-    receive,
-    status_of,
-    unique,
-)
+from tests.services.sqs.conftest import ACCOUNT, counts, make_queue, receive, unique
+from tests.support import error_of, status_of
 
 
 def test_create_queue_returns_its_url(cloud: Cloud, sqs: Any) -> None:

@@ -10,16 +10,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.sqs.conftest import (
-    ACCOUNT,
-    bodies,
-    counts,
-    error_of,
-    make_queue,
-    receive,
-    status_of,
-)
+from tests.services.sqs.conftest import ACCOUNT, bodies, counts, make_queue, receive
 from tests.services.sqs.test_send import JEDI
+from tests.support import error_of, status_of
 
 
 def test_receive_returns_messages_oldest_first(sqs: Any) -> None:

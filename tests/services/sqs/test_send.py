@@ -8,7 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from redrive import Cloud
-from tests.services.sqs.conftest import bodies, counts, error_of, make_queue, receive
+from tests.services.sqs.conftest import bodies, counts, make_queue, receive
+from tests.support import error_of
 
 #: [recorded] localstack test_sqs.snapshot.json test_receive_message_message_attribute_names_filters
 JEDI = {
