@@ -15,6 +15,7 @@ so the work of trimming is spread over the calls that touch it.
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -152,3 +153,24 @@ class RecordLog(ABC, Generic[R]):
             if len(rows) < chunk:
                 return RecordPage(found, None)
             chunk *= 2
+
+
+def expired_iterator_message(issued_ms: int, now_ms: int, ttl_ms: int) -> str:
+    """ExpiredIteratorException's text, as Kinesis and DynamoDB Streams both write it."""
+    return (
+        f"Iterator expired. The iterator was created at time {java_date(issued_ms)} while right "
+        f"now it is {java_date(now_ms)} which is further in the future than the tolerated "
+        f"delay of {ttl_ms} milliseconds."
+    )
+
+
+def java_date(ms: int) -> str:
+    """``Thu Jan 22 01:22:02 UTC 2015``: how AWS's messages write a time (Java's
+    ``Date.toString`` in UTC), whatever the process's locale."""
+    moment = dt.datetime.fromtimestamp(ms / 1000, tz=dt.timezone.utc)
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    return (
+        f"{days[moment.weekday()]} {months[moment.month - 1]} {moment.day:02d} "
+        f"{moment:%H:%M:%S} UTC {moment.year}"
+    )

@@ -10,6 +10,7 @@ where AWS's exact text is not known.
 from __future__ import annotations
 
 from redrive.errors import ServiceError
+from redrive.services._record_log import expired_iterator_message
 
 INVALID = "One or more parameter values were invalid: "
 
@@ -209,11 +210,8 @@ def invalid_iterator() -> ServiceError:
     return validation("Invalid ShardIterator")
 
 
-def iterator_expired(created: str, now: str, ttl_ms: int) -> ServiceError:
+def iterator_expired(issued_ms: int, now_ms: int, ttl_ms: int) -> ServiceError:
     """The Kinesis text (DynamoDB Streams shares Kinesis's API)"""
     return _error(
-        "ExpiredIteratorException",
-        f"Iterator expired. The iterator was created at time {created} while right now it is "
-        f"{now} which is further in the future than the tolerated delay of {ttl_ms} "
-        "milliseconds.",
+        "ExpiredIteratorException", expired_iterator_message(issued_ms, now_ms, ttl_ms)
     )

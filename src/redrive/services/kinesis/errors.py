@@ -9,6 +9,7 @@ wording where AWS's exact text is not known.
 from __future__ import annotations
 
 from redrive.errors import ServiceError
+from redrive.services._record_log import expired_iterator_message
 
 
 def _error(code: str, message: str) -> ServiceError:
@@ -244,13 +245,10 @@ def invalid_iterator() -> ServiceError:
     return invalid_argument("Invalid ShardIterator.")
 
 
-def iterator_expired(created: str, now: str, ttl_ms: int) -> ServiceError:
+def iterator_expired(issued_ms: int, now_ms: int, ttl_ms: int) -> ServiceError:
     """[observed] times in Java's ``Date.toString`` form (``Thu Jan 22 01:22:02 UTC 2015``)"""
     return _error(
-        "ExpiredIteratorException",
-        f"Iterator expired. The iterator was created at time {created} while right now it is "
-        f"{now} which is further in the future than the tolerated delay of {ttl_ms} "
-        "milliseconds.",
+        "ExpiredIteratorException", expired_iterator_message(issued_ms, now_ms, ttl_ms)
     )
 
 

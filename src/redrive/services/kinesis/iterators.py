@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import re
 import struct
 from dataclasses import dataclass
@@ -72,16 +71,4 @@ def decode(text: str) -> ShardIterator:
 def check_age(iterator: ShardIterator, now_ms: int, ttl_ms: int) -> None:
     """ExpiredIteratorException if ``iterator`` was issued more than ``ttl_ms`` ago."""
     if now_ms - iterator.issued_ms > ttl_ms:
-        raise errors.iterator_expired(java_date(iterator.issued_ms), java_date(now_ms), ttl_ms)
-
-
-def java_date(ms: int) -> str:
-    """``Thu Jan 22 01:22:02 UTC 2015``: how AWS's messages write a time (Java's
-    ``Date.toString`` in UTC)."""
-    moment = dt.datetime.fromtimestamp(ms / 1000, tz=dt.timezone.utc)
-    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    return (
-        f"{days[moment.weekday()]} {months[moment.month - 1]} {moment.day:02d} "
-        f"{moment:%H:%M:%S} UTC {moment.year}"
-    )
+        raise errors.iterator_expired(iterator.issued_ms, now_ms, ttl_ms)

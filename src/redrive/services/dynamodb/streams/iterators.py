@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import struct
 from dataclasses import dataclass
 
@@ -54,10 +53,4 @@ def decode(text: str) -> ShardIterator:
 def check_age(iterator: ShardIterator, now_ms: int, ttl_ms: int) -> None:
     """ExpiredIteratorException if ``iterator`` was issued more than ``ttl_ms`` ago."""
     if now_ms - iterator.issued_ms > ttl_ms:
-        raise errors.iterator_expired(_java_date(iterator.issued_ms), _java_date(now_ms), ttl_ms)
-
-
-def _java_date(ms: int) -> str:
-    """``Thu Jan 22 01:22:02 UTC 2015`` (Java's ``Date.toString`` in UTC, as AWS writes)."""
-    moment = dt.datetime.fromtimestamp(ms / 1000, tz=dt.timezone.utc)
-    return moment.strftime("%a %b %d %H:%M:%S UTC %Y")
+        raise errors.iterator_expired(iterator.issued_ms, now_ms, ttl_ms)
