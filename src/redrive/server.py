@@ -1,6 +1,6 @@
 """The HTTP server: AWS wire requests go to the engine, ``/_redrive/...`` is the control API.
 
-A plain ASGI application served by uvicorn. Control API (DESIGN.md, Contracts):
+Served by :mod:`redrive.http_server`. Control API (DESIGN.md, Contracts):
 
 * ``GET /_redrive/health`` -> ``{"status": "ok"}``
 * ``GET /_redrive/clock`` -> ``{"now": <epoch s>, "mode": "wall"|"virtual", "scale": K}``
@@ -16,25 +16,19 @@ import contextlib
 import json
 import logging
 import math
+import signal
 import socket
-from collections.abc import Awaitable, Callable, MutableMapping
-from types import FrameType
-from typing import Any
-from urllib.parse import quote
-
-import uvicorn
+import threading
+from collections.abc import Iterator
 
 from redrive.engine import Engine
+from redrive.http_server import HttpServer
 from redrive.kernel import ClockModeError
 from redrive.wire.dispatch import dispatch
 from redrive.wire.http import HttpRequest, HttpResponse
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-
 CONTROL_PREFIX = "/_redrive/"
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 log = logging.getLogger("redrive.server")
 
 
@@ -49,34 +43,20 @@ def _control_error(status: int, code: str, message: str) -> HttpResponse:
 
 
 class App:
-    """The ASGI application of one engine."""
+    """What one engine answers over HTTP: AWS wire requests and the control API."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
-        request = await _read_request(scope, receive)
+    async def handle(self, request: HttpRequest) -> HttpResponse:
+        """The answer to ``request``; never raises."""
         if request.path.startswith(CONTROL_PREFIX):
-            response = await self.control(request)
-        else:
-            response = await dispatch(request, self.engine, self.engine.new_request_id())
-        await _write_response(send, response)
-
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                self.engine.start()
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await self.engine.stop()
-                await send({"type": "lifespan.shutdown.complete"})
-                return
+            try:
+                return await self.control(request)
+            except Exception:
+                log.exception("control request %s %s failed", request.method, request.path)
+                return _control_error(500, "InternalError", "the control request failed")
+        return await dispatch(request, self.engine, self.engine.new_request_id())
 
     async def control(self, request: HttpRequest) -> HttpResponse:
         route = (request.method, request.path.rstrip("/"))
@@ -129,40 +109,6 @@ class App:
         return _json(200, {"now": now})
 
 
-async def _read_request(scope: Scope, receive: Receive) -> HttpRequest:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            break
-    headers: dict[str, str] = {}
-    for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1").lower()
-        value = raw_value.decode("latin-1")
-        headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    raw_path = scope.get("raw_path")
-    path = raw_path.decode("latin-1") if raw_path else quote(scope["path"])
-    return HttpRequest(
-        method=scope["method"],
-        path=path.split("?", 1)[0],
-        query=scope.get("query_string", b"").decode("latin-1"),
-        headers=headers,
-        body=b"".join(chunks),
-    )
-
-
-async def _write_response(send: Send, response: HttpResponse) -> None:
-    headers = [
-        (name.encode("latin-1"), value.encode("latin-1"))
-        for name, value in response.headers.items()
-        if name.lower() != "content-length"
-    ]
-    headers.append((b"content-length", str(len(response.body)).encode()))
-    await send({"type": "http.response.start", "status": response.status, "headers": headers})
-    await send({"type": "http.response.body", "body": response.body})
-
-
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port`` (port 0 picks a free one)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -176,48 +122,57 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-class _Server(uvicorn.Server):
-    """uvicorn's server, except that SIGTERM/SIGINT end the process with status 0.
+class Server:
+    """Serves one engine on listening sockets: starts the engine, answers requests until told
+    to stop (SIGTERM or SIGINT when run in the main thread, or :meth:`request_exit`), then
+    lets requests in progress finish and stops the engine (it flushes and closes the store).
+    A requested stop is a normal exit."""
 
-    uvicorn stops gracefully on those signals (lifespan shutdown: the engine flushes and
-    closes the store) and then raises the signal again, so the process dies of it. For
-    redrive a requested stop is a normal exit.
-    """
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.app = App(engine)
+        self.started = False
+        self.should_exit = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
 
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        super().handle_exit(sig, frame)
-        self._captured_signals.clear()
-
-    async def main_loop(self) -> None:
-        # uvicorn's own loop looks at should_exit every 0.1 s; this one also wakes at once
-        # when request_exit() is called, so an in-process Cloud closes without waiting.
-        self._wake = asyncio.Event()
+    async def serve(self, sockets: list[socket.socket]) -> None:
         self._loop = asyncio.get_running_loop()
-        counter = 0
-        should_exit = await self.on_tick(counter)
-        while not should_exit:
-            counter = (counter + 1) % 864000
-            with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), 0.1)
-            should_exit = await self.on_tick(counter)
+        self._wake = asyncio.Event()
+        http = HttpServer(self.app.handle)
+        self.engine.start()
+        try:
+            await http.start(sockets)
+            with self._signals_stop_serving():
+                self.started = True
+                if not self.should_exit:
+                    await self._wake.wait()
+            await http.stop()
+        finally:
+            await self.engine.stop()
+
+    @contextlib.contextmanager
+    def _signals_stop_serving(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        assert self._loop is not None
+        for sig in _STOP_SIGNALS:
+            self._loop.add_signal_handler(sig, self.request_exit)
+        try:
+            yield
+        finally:
+            for sig in _STOP_SIGNALS:
+                self._loop.remove_signal_handler(sig)
 
     def request_exit(self) -> None:
         """Stop serving; safe to call from any thread."""
         self.should_exit = True
-        loop = getattr(self, "_loop", None)
-        if loop is not None and not loop.is_closed():
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                loop.call_soon_threadsafe(self._wake.set)
+                loop.call_soon_threadsafe(wake.set)
 
 
-def make_server(engine: Engine) -> _Server:
-    config = uvicorn.Config(
-        App(engine),
-        lifespan="on",
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        proxy_headers=False,  # nothing sits in front of redrive; skip the middleware
-        timeout_graceful_shutdown=5,
-    )
-    return _Server(config)
+def make_server(engine: Engine) -> Server:
+    return Server(engine)
