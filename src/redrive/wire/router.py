@@ -399,7 +399,14 @@ def _route_rpc(
         target = request.headers["x-amz-target"].strip()
         prefix, _, name = target.rpartition(".")
         missing_status = 400
+    return _rpc_operation(protocol, prefix, name, missing_status, candidates)
 
+
+@lru_cache(maxsize=4096)
+def _rpc_operation(
+    protocol: str, prefix: str, name: str, missing_status: int, candidates: _Candidates
+) -> tuple[ServiceModel, OperationModel]:
+    """The service and operation an RPC request names (cached: SDKs repeat a few targets)."""
     for tier in candidates.tiers():
         found = [
             s for s in specs.services_with("target_prefix", prefix, tier) if _speaks(s, protocol)
