@@ -1,4 +1,5 @@
-"""A mapping's ``FilterCriteria``: checking, storing and showing it, and which SQS records pass.
+"""A mapping's ``FilterCriteria``: checking, storing and showing it, and which SQS records pass
+(Kinesis and DynamoDB Streams records: :mod:`.stream_filtering`).
 
 Source: https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
 

@@ -3,7 +3,8 @@
 SQS, Kinesis and DynamoDB Streams sources are mapped (the streams' own settings are in
 :mod:`.stream_mapping`); the options redrive does not emulate yet (tags, the Kafka, MQ and
 DocumentDB settings) are refused by name. Nothing is accepted and then ignored.
-``FilterCriteria`` (SQS) is checked and stored by :mod:`.filter_criteria`.
+``FilterCriteria`` is checked and stored by :mod:`.filter_criteria` (streams add the checks of
+:mod:`.stream_filtering`).
 """
 
 from __future__ import annotations

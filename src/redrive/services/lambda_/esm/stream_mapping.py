@@ -4,8 +4,9 @@
 The botocore model already bounds each number (BatchSize 1-10,000, MaximumRetryAttempts
 -1-10,000, MaximumRecordAgeInSeconds -1-604,800, ParallelizationFactor 1-10, the
 StartingPosition enum); this module adds the rules the model cannot say. Refused as not
-supported (redrive does not emulate them yet): TumblingWindowInSeconds above 0,
-FilterCriteria on streams, and OnFailure destinations other than SQS queues (SNS, S3).
+supported (redrive does not emulate them yet): TumblingWindowInSeconds above 0 and OnFailure
+destinations other than SQS queues (SNS, S3). ``FilterCriteria`` is checked by
+:mod:`.stream_filtering` and stored and shown as for SQS mappings (:mod:`.mapping`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from redrive.errors import ServiceError
 from redrive.services.lambda_ import errors
-from redrive.services.lambda_.esm import state
+from redrive.services.lambda_.esm import state, stream_filtering
 from redrive.services.lambda_.esm.state import Doc
 from redrive.store import Transaction
 
@@ -51,8 +52,7 @@ def is_stream(service: str) -> bool:
 
 def check(params: Mapping[str, Any], service: str, *, creating: bool) -> None:
     """Refuse what a stream mapping cannot take or redrive does not emulate yet."""
-    if params.get("FilterCriteria"):
-        raise errors.not_supported("FilterCriteria on Kinesis and DynamoDB stream mappings")
+    stream_filtering.check(params.get("FilterCriteria"), service)
     for name in _SQS_ONLY:
         if params.get(name) is not None:
             raise errors.invalid_parameter(  # [inferred] as SQSM-17's DestinationConfig text

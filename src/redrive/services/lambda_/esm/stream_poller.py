@@ -5,9 +5,10 @@ one key in one lane), at most one batch of a lane in flight, records in order (S
 is driven by scheduler callbacks and the stream's ``when_available`` futures, never by
 sleeping, so an idle mapping never moves the virtual clock:
 
-1. read up to ``BatchSize`` records after the shard's checkpoint (:mod:`.checkpoints`); with a
-   batching window wait for more until the batch is full or the window since the first record
-   has passed; a batch ends before its event would pass 6 MB;
+1. read up to ``BatchSize`` records after the shard's checkpoint (:mod:`.checkpoints`) that pass
+   the mapping's ``FilterCriteria`` (:mod:`.stream_filtering`); with a batching window wait for
+   more until the batch is full or the window since the first record has passed; a batch ends
+   before its event would pass 6 MB;
 2. discard the records older than ``MaximumRecordAgeInSeconds`` or the stream's retention
    (condition ``RecordAgeExceeded``, STRM-8) without invoking;
 3. invoke (:mod:`.attempts`); emit ``IteratorAge`` (STRM-18); a throttle retries the same
@@ -19,6 +20,18 @@ Retries (and halves of a bisected batch) stay with the worker until they are don
 lane is blocked meanwhile (STRM-3, STRM-6); the shard's checkpoint stays before the first
 record not done of any lane. After a crash the shard resumes after its
 checkpoint; the retry count of a batch in progress starts again (at-least-once).
+
+Event filtering: a record that matches no filter is dropped as it is read ("the streams
+iterator advances past this record", invocation-eventfiltering.html): it joins no batch, so
+bisecting, partial batch responses and retries never see it, and ``BatchSize`` counts only the
+records that pass ([inferred] from "Lambda applies your filter criteria to each new event to
+determine whether to add it to the current batch"). The ledger entry of the lane's next batch
+lists the dropped records' sequence numbers under ``filtered``; when a read finds only dropped
+records, an entry with outcome ``filtered`` (no invocation) lists them with the checkpoint they
+moved. The checkpoint moves past dropped records as soon as they are read when nothing before
+them is pending (in the batch's own transaction otherwise), so after a restart they are not
+read again; [redrive] dropped records between the records of a batch in flight can only be
+passed with the batch, as a checkpoint is one sequence number.
 """
 
 from __future__ import annotations
@@ -36,8 +49,10 @@ from redrive.services.lambda_ import state as function_state
 from redrive.services.lambda_.esm import (
     attempts,
     checkpoints,
+    filter_criteria,
     mapping,
     stream_failures,
+    stream_filtering,
     stream_lanes,
     stream_mapping,
 )
@@ -65,6 +80,10 @@ class StreamPoller:
         self.factor = stream_mapping.factor(doc)  # lanes per shard (fixed: a change restarts)
         self.arn = str(doc["EventSourceArn"])
         self.source = source(self.platform, self.arn.split(":")[2])
+        self._filters = filter_criteria.patterns(doc)
+        #: per lane (shard id, lane number): the records that matched no filter, by sequence
+        #: number, not yet listed in a ledger entry
+        self._filtered: dict[tuple[str, int], list[str]] = {}
         self._lanes: dict[str, list[_Shard]] = {}
         #: each shard's checkpoint as stored
         self._marks: dict[str, str | None] = {}
@@ -76,7 +95,9 @@ class StreamPoller:
         self._timer = self.platform.scheduler.call_soon(self._discover)
 
     def reconfigure(self, doc: Doc) -> None:
+        """New settings: batches read from now on use them (one formed already is kept)."""
         self.doc = doc
+        self._filters = filter_criteria.patterns(doc)
 
     async def stop(self) -> None:
         """Stop; a batch in flight ends without a checkpoint (it is read again later)."""
@@ -134,16 +155,15 @@ class StreamPoller:
         size = int(self.doc["BatchSize"])
         window = int(self.doc["MaximumBatchingWindowInSeconds"])
         try:
-            got = stream_lanes.read(
-                self.source, self.arn, shard, self.factor, size,
-                region=self.region, role=self._role(),
-            )
+            got, dropped = self._read_passing(shard, size)
         except ServiceError:
             self._later(shard, RETRY_SOURCE_S, self._poll)
             return False
         now, found = self.platform.now(), got.records
-        if not found:  # nothing of this lane up to the end of the shard
+        if not found:  # nothing of this lane (that passes) up to the end of the shard
             shard.position = got.end
+            if dropped:
+                self._record_filtered(shard, dropped)
             self._wait(shard, shard.position)
             return False
         shard.first_at = shard.first_at if shard.first_at is not None else now
@@ -159,7 +179,38 @@ class StreamPoller:
         shard.scanned = got.end
         if len(shard.batch) < len(found):
             shard.scanned = Position(after=shard.batch[-1].sequence_number)
+            # the records after the batch are read again for the next one
+            last = int(shard.batch[-1].sequence_number)
+            dropped = [record for record in dropped if int(record.sequence_number) < last]
+        if dropped:
+            self._filtered.setdefault(self._lane_key(shard), []).extend(_seqs(dropped))
+            self._checkpoint(shard)  # past the dropped records before the batch, if any
         return True
+
+    def _read_passing(
+        self, shard: _Shard, size: int
+    ) -> tuple[stream_lanes.Read, list[Found]]:
+        """Up to ``size`` records of the lane that pass the filters, and the lane's records read
+        before the last of them (or up to the end of the shard) that pass none."""
+        role = self._role()
+        cursor = _Shard(shard.shard_id, shard.position, lane=shard.lane)
+        kept: list[Found] = []
+        dropped: list[Found] = []
+        prev: dict[str, str | None] = {}
+        while True:
+            want = size - len(kept)
+            got = stream_lanes.read(
+                self.source, self.arn, cursor, self.factor, want, region=self.region, role=role
+            )
+            prev.update(got.prev)
+            for record in got.records:
+                (kept if self._passes(record) else dropped).append(record)
+            if not self._filters or len(got.records) < want or len(kept) == size:
+                return stream_lanes.Read(kept, got.end, prev), dropped
+            cursor.position = got.end
+
+    def _passes(self, record: Found) -> bool:
+        return stream_filtering.passes(self._filters, self.source.service, record.entry)
 
     def _wait(self, shard: _Shard, at: Position) -> None:
         try:
@@ -255,6 +306,7 @@ class StreamPoller:
             ledger.record(txn, self.account, {
                 **self._entry(spec, shard, now), "outcome": ledger.THROTTLED,
                 "error_type": "TooManyRequestsException", "reason": reason, "backoff_s": delay,
+                **self._take_filtered(shard),
             })
         self._later(shard, delay, self._attempt)
 
@@ -272,6 +324,7 @@ class StreamPoller:
                 **entry, "outcome": DISCARDED,
                 "condition": retry.RECORD_AGE_EXCEEDED, "discarded": _seqs(old),
                 "on_failure": sent, "checkpoint": self._checkpoint(shard),
+                **self._take_filtered(shard),
             })
         self.platform.scheduler.call_soon(lambda: self._poll(shard))
 
@@ -319,7 +372,7 @@ class StreamPoller:
                     "processed": _seqs(decision.done), "retried": _seqs(decision.retry),
                     "bisected": [_seqs(half) for half in decision.halves],
                     "discarded": _seqs(decision.discard), "on_failure": sent,
-                    "checkpoint": self._checkpoint(shard),
+                    "checkpoint": self._checkpoint(shard), **self._take_filtered(shard),
                 },
             )
         if decision.retry:
@@ -337,6 +390,32 @@ class StreamPoller:
             checkpoints.put(txn, self._where(shard.shard_id), mark)
         self._marks[shard.shard_id] = mark
         return mark
+
+    def _lane_key(self, shard: _Shard) -> tuple[str, int]:
+        return (shard.shard_id, shard.lane)
+
+    def _take_filtered(self, shard: _Shard) -> dict[str, list[str]]:
+        """``{"filtered": [sequence numbers]}`` for a ledger entry of a lane of a mapping with
+        filters (``{}`` without); each dropped record is listed once."""
+        pending = self._filtered.pop(self._lane_key(shard), [])
+        if not self._filters and not pending:
+            return {}
+        return {"filtered": pending}
+
+    def _record_filtered(self, shard: _Shard, dropped: list[Found]) -> None:
+        """A read found only records that match no filter: a ledger entry, no invocation, and
+        the checkpoint past them (when no other lane is behind)."""
+        self._filtered.setdefault(self._lane_key(shard), []).extend(_seqs(dropped))
+        try:
+            spec: FunctionSpec | None = self._spec()
+        except ServiceError:
+            spec = None  # the function is gone: the entry still says what was dropped
+        with self.platform.store.transaction() as txn:
+            ledger.record(txn, self.account, {
+                **self._entry(spec, shard, self.platform.now()), "outcome": ledger.FILTERED,
+                "attempt": 0, "checkpoint": self._checkpoint(shard),
+                **self._take_filtered(shard),
+            })
 
     def _where(self, shard_id: str) -> checkpoints.Where:
         return (self.account, self.region, str(self.doc["UUID"]), shard_id)
@@ -364,11 +443,13 @@ class StreamPoller:
             "records": _seqs(batch),
         }
 
-    def _entry(self, spec: FunctionSpec, shard: _Shard, now: float) -> Doc:
-        """A ledger entry of a batch that was not invoked (throttled, discarded)."""
+    def _entry(self, spec: FunctionSpec | None, shard: _Shard, now: float) -> Doc:
+        """A ledger entry of a batch that was not invoked (throttled, discarded, filtered)."""
         return {
-            "request_id": None, "function": spec.function_name, "region": spec.region,
-            "version": spec.version, "invocation_type": "RequestResponse",
+            "request_id": None,
+            "function": spec.function_name if spec else self.doc["FunctionName"],
+            "region": spec.region if spec else self.region,
+            "version": spec.version if spec else None, "invocation_type": "RequestResponse",
             "attempt": shard.invocations, "started_at": now, "ended_at": now, "cold": False,
             "duration_ms": 0.0, "environment": None, **self._about(shard, shard.batch),
         }
