@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from redrive.runtime.zygote import Zygote, ZygoteChild
 from tests.runtime.envkit import OWN_RUNTIME, Kit, alive, body, kit, run
 
 REPORT = """
@@ -137,5 +140,65 @@ def test_no_orphans_and_a_dead_zygote_falls_back(tmp_path: Path) -> None:
             await k.runtime.shutdown()
             assert not alive(zygote)
             assert not any(alive(report["pid"]) for report in reports)
+
+    run(main)
+
+
+SLEEPER = """
+    import os, time
+
+    def handler(event, context):
+        time.sleep(1)  # emulated: every invocation needs an environment of its own
+        return {"pid": os.getpid(), "ppid": os.getppid()}
+"""
+
+
+def test_many_cold_starts_at_once_all_fork_from_the_zygote(tmp_path: Path) -> None:
+    """A burst of cold starts (an SQS mapping scaling up by 300, SQSM-12) fills the zygote's
+    socket: senders wait for room instead of failing the zygote, which would take its
+    running workers along (they would fail with ERR-4's ``signal: killed``)."""
+
+    async def main() -> None:
+        async with kit(tmp_path) as k:
+            assert await k.runtime.warm_up(OWN_RUNTIME)
+            [zygote] = k.runtime._zygotes.values()
+            assert zygote._sock is not None
+            zygote._sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+            spec = k.function(SLEEPER)
+            tasks = [k.submit(spec) for _ in range(40)]
+            await k.scheduler.run_until(asyncio.gather(*tasks))
+            outcomes = [task.result() for task in tasks]
+            assert [o.kind for o in outcomes] == ["success"] * 40
+            reports = [body(o) for o in outcomes]
+            assert len({r["pid"] for r in reports}) == 40
+            assert {r["ppid"] for r in reports} == {zygote._process.pid}  # all forked
+            assert zygote.ready
+
+    run(main)
+
+
+def test_a_worker_gone_before_its_first_event_fails_that_invocation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ERR-4: a runtime that exits between its start and its first event (its zygote failed
+    and took it along) fails the invocation with ``Runtime.ExitError``, not redrive."""
+    spawn = Zygote.spawn
+
+    async def spawn_then_die(self: Zygote, *args: Any) -> ZygoteChild:
+        child = await spawn(self, *args)
+        child.kill()
+        child._set_exited(-9)
+        return child
+
+    async def main() -> None:
+        async with kit(tmp_path) as k:
+            assert await k.runtime.warm_up(OWN_RUNTIME)
+            monkeypatch.setattr(Zygote, "spawn", spawn_then_die)
+            outcome = await k.invoke(_spec(k))
+            assert outcome.kind == "error"
+            assert outcome.error_type == "Runtime.ExitError"
+            assert body(outcome)["errorMessage"] == (
+                f"RequestId: {outcome.request_id} Error: Runtime exited with error: signal: killed"
+            )
 
     run(main)

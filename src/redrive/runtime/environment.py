@@ -173,6 +173,8 @@ class Environment:
         self._spawned_at = self._clock.now()
         self._init_timer: Handle | None = None
         self._init_duration_ms: float | None = None
+        #: the worker's exit status, once it has exited
+        self._exit_code: int | None = None
         self._memory_handle: asyncio.TimerHandle | None = None
         self._peak_kb = 0
         self._cleanup: asyncio.Task[None] | None = None
@@ -285,6 +287,15 @@ class Environment:
         deadline: float | None = None,
         on_outcome: OutcomeCallback | None = None,
     ) -> asyncio.Future[Outcome]:
+        if self._flight is None and self._exit_code is not None:
+            # The worker exited between its start and this assignment (a fork server that
+            # failed takes its children along): the invocation fails as it would have a
+            # moment later, with the runtime's exit.
+            gone = _Flight(invocation, self._loop.create_future(), cold, suppressed_init)
+            gone.on_outcome = on_outcome
+            self._fail(gone, EXIT_ERROR_TYPE, f"RequestId: {invocation.request_id} Error: "
+                       + exit_reason(self._exit_code))
+            return gone.future
         if self._flight is not None or self._state not in (State.STARTING, State.IDLE):
             raise RuntimeError(f"{self!r} cannot take an invocation now")
         if self.idle_timer is not None:
@@ -591,6 +602,7 @@ class Environment:
         self._terminate()
 
     def _on_exit(self, returncode: int) -> None:
+        self._exit_code = returncode
         if self._state is State.DEAD:
             return
         if self._state is State.STARTING:

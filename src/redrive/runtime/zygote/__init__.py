@@ -62,6 +62,7 @@ class Zygote:
         self._ready: asyncio.Future[None] = self._loop.create_future()
         self._pending: dict[int, asyncio.Future[ZygoteChild]] = {}
         self._children: dict[int, ZygoteChild] = {}
+        self._send_waiters: list[asyncio.Future[None]] = []
         self._next_id = 0
         self.failed: str | None = None
 
@@ -115,13 +116,39 @@ class Zygote:
         future: asyncio.Future[ZygoteChild] = self._loop.create_future()
         self._pending[request_id] = future
         message = json.dumps({"id": request_id, "env": dict(env), "cwd": cwd}).encode()
-        try:
-            socket.send_fds(self._sock, [message], [stdout, stderr])
-        except OSError as error:
-            self._pending.pop(request_id, None)
-            self._fail(f"the zygote's socket failed: {error}")
-            raise ZygoteError(self.failed) from error
+        while True:
+            sock = self._sock
+            if sock is None:
+                self._pending.pop(request_id, None)
+                raise ZygoteError(self.failed or "the zygote is not ready")
+            try:
+                socket.send_fds(sock, [message], [stdout, stderr])
+                break
+            except BlockingIOError:
+                # Many cold starts at once fill the socket's buffer: wait, don't fail (a
+                # failed zygote takes its running children along).
+                await self._writable(sock)
+            except OSError as error:
+                self._pending.pop(request_id, None)
+                self._fail(f"the zygote's socket failed: {error}")
+                raise ZygoteError(self.failed) from error
         return await future
+
+    async def _writable(self, sock: socket.socket) -> None:
+        """Until ``sock`` can take another message (or the zygote failed)."""
+        waiter: asyncio.Future[None] = self._loop.create_future()
+        if not self._send_waiters:
+            self._loop.add_writer(sock.fileno(), self._wake_senders)
+        self._send_waiters.append(waiter)
+        await waiter
+
+    def _wake_senders(self) -> None:
+        waiters, self._send_waiters = self._send_waiters, []
+        if self._sock is not None:
+            self._loop.remove_writer(self._sock.fileno())
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     def forget(self, pid: int) -> None:
         self._children.pop(pid, None)
@@ -182,6 +209,8 @@ class Zygote:
             self.failed = reason
         if not self._ready.done():
             self._ready.set_result(None)
+        if self._send_waiters:
+            self._wake_senders()
         sock, self._sock = self._sock, None
         if sock is not None:
             with contextlib.suppress(Exception):
