@@ -117,7 +117,7 @@ class Zygote:
         self._pending[request_id] = future
         message = json.dumps({"id": request_id, "env": dict(env), "cwd": cwd}).encode()
         while True:
-            sock = self._sock
+            sock = self._open_socket()  # may have failed while this sender waited
             if sock is None:
                 self._pending.pop(request_id, None)
                 raise ZygoteError(self.failed or "the zygote is not ready")
@@ -133,6 +133,9 @@ class Zygote:
                 self._fail(f"the zygote's socket failed: {error}")
                 raise ZygoteError(self.failed) from error
         return await future
+
+    def _open_socket(self) -> socket.socket | None:
+        return self._sock
 
     async def _writable(self, sock: socket.socket) -> None:
         """Until ``sock`` can take another message (or the zygote failed)."""
