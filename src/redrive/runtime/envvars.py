@@ -37,6 +37,8 @@ class WorkerSetup:
     endpoint_url: str
     clock_file: str
     interpreter: str
+    #: the AWS SDK the runtime provides, last on the path ("" when the interpreter has it)
+    sdk_dir: str = ""
 
 
 def worker_environment(spec: FunctionSpec, setup: WorkerSetup) -> dict[str, str]:
@@ -44,7 +46,9 @@ def worker_environment(spec: FunctionSpec, setup: WorkerSetup) -> dict[str, str]
     env = dict(spec.environment)
     user_pythonpath = env.get("PYTHONPATH", "")
     code_dir = str(spec.code_dir)
-    pythonpath = os.pathsep.join(p for p in (setup.worker_dir, code_dir, user_pythonpath) if p)
+    pythonpath = os.pathsep.join(
+        p for p in (setup.worker_dir, code_dir, user_pythonpath, setup.sdk_dir) if p
+    )
     interpreter_bin = os.path.dirname(setup.interpreter)
     host_path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
     env.update(

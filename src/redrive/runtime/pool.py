@@ -34,6 +34,7 @@ import contextlib
 import datetime
 import os
 import string
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -46,6 +47,8 @@ from redrive.runtime.environment import Environment, Hooks, InitTimedOut, Launch
 from redrive.runtime.envvars import Credentials, WorkerSetup, worker_environment
 from redrive.runtime.interpreters import Interpreter
 from redrive.runtime.process import SpawnedProcess, WorkerProcess
+from redrive.runtime.sdk import link_sdk
+from redrive.runtime.sdk import supports as sdk_supports
 from redrive.runtime.types import FunctionSpec, Invocation, Outcome, OutcomeCallback
 from redrive.runtime.worker import BOOTSTRAP, CLOCK_FILE_ENV, WORKER_DIR
 from redrive.runtime.zygote import Zygote, ZygoteError
@@ -118,6 +121,7 @@ class Runtime:
         self._idle: dict[tuple[str, ...], list[Environment]] = {}
         self._by_access_key: dict[str, Environment] = {}
         self._clock_file: ClockFile | None = None
+        self._sdk_dir: Path | None = None
         self._closing: set[asyncio.Task[None]] = set()
         self._stopped = False
 
@@ -129,6 +133,7 @@ class Runtime:
             directory = Path(self.platform.work_dir) / "runtime"
             directory.mkdir(parents=True, exist_ok=True)
             self._clock_file = ClockFile(directory / "clock", self._clock)
+            self._sdk_dir = link_sdk(directory / "sdk")
         self._stopped = False
 
     async def shutdown(self) -> None:
@@ -319,6 +324,7 @@ class Runtime:
             endpoint_url=self.platform.endpoint_url,
             clock_file=str(self._clock_file.path),
             interpreter=interpreter.path,
+            sdk_dir=self._provided_sdk(interpreter),
         )
         self._envs[env.id] = env
         self._by_access_key[env.credentials.access_key_id] = env
@@ -333,6 +339,15 @@ class Runtime:
             self._on_gone(env)
             raise
         return env
+
+    def _provided_sdk(self, interpreter: Interpreter) -> str:
+        """The SDK directory for workers of ``interpreter``; "" for the interpreter running
+        redrive, whose site-packages have it (see :mod:`.sdk`)."""
+        if self._sdk_dir is None or os.path.realpath(interpreter.path) == os.path.realpath(
+            sys.executable
+        ):
+            return ""
+        return str(self._sdk_dir) if sdk_supports(interpreter.version) else ""
 
     def _launcher(self, spec: FunctionSpec, interpreter: Interpreter) -> Launcher:
         """Fork from the interpreter's zygote when it is ready, else start a process."""
