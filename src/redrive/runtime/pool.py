@@ -133,7 +133,6 @@ class Runtime:
             directory = Path(self.platform.work_dir) / "runtime"
             directory.mkdir(parents=True, exist_ok=True)
             self._clock_file = ClockFile(directory / "clock", self._clock)
-            self._sdk_dir = link_sdk(directory / "sdk")
         self._stopped = False
 
     async def shutdown(self) -> None:
@@ -343,11 +342,13 @@ class Runtime:
     def _provided_sdk(self, interpreter: Interpreter) -> str:
         """The SDK directory for workers of ``interpreter``; "" for the interpreter running
         redrive, whose site-packages have it (see :mod:`.sdk`)."""
-        if self._sdk_dir is None or os.path.realpath(interpreter.path) == os.path.realpath(
-            sys.executable
-        ):
+        if os.path.realpath(interpreter.path) == os.path.realpath(sys.executable):
             return ""
-        return str(self._sdk_dir) if sdk_supports(interpreter.version) else ""
+        if not sdk_supports(interpreter.version):
+            return ""
+        if self._sdk_dir is None:  # linked when first needed, not at every start
+            self._sdk_dir = link_sdk(Path(self.platform.work_dir) / "runtime" / "sdk")
+        return str(self._sdk_dir)
 
     def _launcher(self, spec: FunctionSpec, interpreter: Interpreter) -> Launcher:
         """Fork from the interpreter's zygote when it is ready, else start a process."""
