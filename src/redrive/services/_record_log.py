@@ -24,6 +24,48 @@ from redrive.store import Key, Transaction
 
 Position = tuple[int, int]
 
+TRIM_HORIZON = "TRIM_HORIZON"
+LATEST = "LATEST"
+AT_TIMESTAMP = "AT_TIMESTAMP"
+AT_SEQUENCE_NUMBER = "AT_SEQUENCE_NUMBER"
+AFTER_SEQUENCE_NUMBER = "AFTER_SEQUENCE_NUMBER"
+
+
+@dataclass(frozen=True)
+class ReadFrom:
+    """Where a read of a log starts, as GetShardIterator's iterator types say it (each service
+    lists the kinds it accepts: DynamoDB Streams has no AT_TIMESTAMP).
+
+    ``LATEST`` reads only records written after the read (so it always finds nothing); to
+    start at the tip and keep the place, take the service's ``latest_sequence_number`` and
+    read :meth:`after` it.
+    """
+
+    kind: str
+    sequence_number: str | None = None
+    #: emulated epoch seconds (AT_TIMESTAMP)
+    timestamp: float | None = None
+
+    @classmethod
+    def trim_horizon(cls) -> ReadFrom:
+        return cls(TRIM_HORIZON)
+
+    @classmethod
+    def latest(cls) -> ReadFrom:
+        return cls(LATEST)
+
+    @classmethod
+    def at_timestamp(cls, timestamp: float) -> ReadFrom:
+        return cls(AT_TIMESTAMP, timestamp=timestamp)
+
+    @classmethod
+    def at(cls, sequence_number: str) -> ReadFrom:
+        return cls(AT_SEQUENCE_NUMBER, sequence_number=sequence_number)
+
+    @classmethod
+    def after(cls, sequence_number: str) -> ReadFrom:
+        return cls(AFTER_SEQUENCE_NUMBER, sequence_number=sequence_number)
+
 #: before every record a log can ever hold
 ORIGIN: Position = (0, 0)
 

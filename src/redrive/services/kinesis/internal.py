@@ -8,47 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TRIM_HORIZON = "TRIM_HORIZON"
-LATEST = "LATEST"
-AT_TIMESTAMP = "AT_TIMESTAMP"
-AT_SEQUENCE_NUMBER = "AT_SEQUENCE_NUMBER"
-AFTER_SEQUENCE_NUMBER = "AFTER_SEQUENCE_NUMBER"
+from redrive.services._record_log import (
+    AFTER_SEQUENCE_NUMBER,
+    AT_SEQUENCE_NUMBER,
+    AT_TIMESTAMP,
+    LATEST,
+    TRIM_HORIZON,
+    ReadFrom,
+)
+
+__all__ = ["KINDS", "ReadFrom", "ShardRead", "StreamRecord"]
+
 KINDS = (TRIM_HORIZON, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER)
-
-
-@dataclass(frozen=True)
-class ReadFrom:
-    """Where a read starts, as GetShardIterator's iterator types say it.
-
-    ``LATEST`` reads only records put after the read (so it always finds nothing); to start
-    at the tip and keep the place, take :meth:`KinesisService.latest_sequence_number` and
-    read :meth:`after` it.
-    """
-
-    kind: str
-    sequence_number: str | None = None
-    #: emulated epoch seconds (AT_TIMESTAMP)
-    timestamp: float | None = None
-
-    @classmethod
-    def trim_horizon(cls) -> ReadFrom:
-        return cls(TRIM_HORIZON)
-
-    @classmethod
-    def latest(cls) -> ReadFrom:
-        return cls(LATEST)
-
-    @classmethod
-    def at_timestamp(cls, timestamp: float) -> ReadFrom:
-        return cls(AT_TIMESTAMP, timestamp=timestamp)
-
-    @classmethod
-    def at(cls, sequence_number: str) -> ReadFrom:
-        return cls(AT_SEQUENCE_NUMBER, sequence_number=sequence_number)
-
-    @classmethod
-    def after(cls, sequence_number: str) -> ReadFrom:
-        return cls(AFTER_SEQUENCE_NUMBER, sequence_number=sequence_number)
 
 
 @dataclass(frozen=True)

@@ -12,41 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-TRIM_HORIZON = "TRIM_HORIZON"
-LATEST = "LATEST"
-AT_SEQUENCE_NUMBER = "AT_SEQUENCE_NUMBER"
-AFTER_SEQUENCE_NUMBER = "AFTER_SEQUENCE_NUMBER"
+from redrive.services._record_log import (
+    AFTER_SEQUENCE_NUMBER,
+    AT_SEQUENCE_NUMBER,
+    LATEST,
+    TRIM_HORIZON,
+    ReadFrom,
+)
+
+__all__ = ["KINDS", "ReadFrom", "ShardRead", "StreamRecord"]
+
+#: DynamoDB Streams has no AT_TIMESTAMP: a ReadFrom of that kind is refused
 KINDS = (TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER)
-
-
-@dataclass(frozen=True)
-class ReadFrom:
-    """Where a read starts, as GetShardIterator's iterator types say it (DynamoDB Streams has
-    no AT_TIMESTAMP).
-
-    ``LATEST`` reads only records written after the read (so it always finds nothing); to
-    start at the tip and keep the place, take :meth:`DynamoDBStreamsService.
-    latest_sequence_number` and read :meth:`after` it.
-    """
-
-    kind: str
-    sequence_number: str | None = None
-
-    @classmethod
-    def trim_horizon(cls) -> ReadFrom:
-        return cls(TRIM_HORIZON)
-
-    @classmethod
-    def latest(cls) -> ReadFrom:
-        return cls(LATEST)
-
-    @classmethod
-    def at(cls, sequence_number: str) -> ReadFrom:
-        return cls(AT_SEQUENCE_NUMBER, sequence_number=sequence_number)
-
-    @classmethod
-    def after(cls, sequence_number: str) -> ReadFrom:
-        return cls(AFTER_SEQUENCE_NUMBER, sequence_number=sequence_number)
 
 
 @dataclass(frozen=True)
