@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from redrive.services._documents import RegionalDocument
 from redrive.services.dynamodb import arns
 from redrive.services.dynamodb import constants as c
 from redrive.services.dynamodb.keys import KeySchema
@@ -47,34 +48,16 @@ TableKey = tuple[str, str, str]
 
 
 @dataclass
-class Table:
+class Table(RegionalDocument):
     """A table document with typed access."""
-
-    doc: Doc
 
     @property
     def key(self) -> TableKey:
         return (self.account, self.region, self.name)
 
     @property
-    def name(self) -> str:
-        return str(self.doc["name"])
-
-    @property
-    def account(self) -> str:
-        return str(self.doc["account"])
-
-    @property
-    def region(self) -> str:
-        return str(self.doc["region"])
-
-    @property
     def arn(self) -> str:
         return arns.table_arn(self.account, self.region, self.name)
-
-    @property
-    def sid(self) -> int:
-        return int(self.doc["sid"])
 
     @property
     def status(self) -> str:

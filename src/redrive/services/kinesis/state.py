@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from redrive.services._documents import RegionalDocument
 from redrive.services.kinesis import arns, hashing
 from redrive.services.kinesis import constants as c
 from redrive.services.kinesis.arns import StreamRef
@@ -59,34 +60,16 @@ def _starts(count: int) -> tuple[int, ...]:
 
 
 @dataclass
-class Stream:
+class Stream(RegionalDocument):
     """A stream document with typed access."""
-
-    doc: Doc
 
     @property
     def ref(self) -> StreamRef:
         return StreamRef(self.account, self.region, self.name)
 
     @property
-    def name(self) -> str:
-        return str(self.doc["name"])
-
-    @property
-    def account(self) -> str:
-        return str(self.doc["account"])
-
-    @property
-    def region(self) -> str:
-        return str(self.doc["region"])
-
-    @property
     def arn(self) -> str:
         return arns.stream_arn(self.account, self.region, self.name)
-
-    @property
-    def sid(self) -> int:
-        return int(self.doc["sid"])
 
     @property
     def status(self) -> str:

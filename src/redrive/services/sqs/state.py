@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from redrive.services._documents import RegionalDocument
 from redrive.services.sqs import arns
 from redrive.services.sqs import attributes as attrs
 from redrive.services.sqs.arns import QueueRef
@@ -86,26 +87,12 @@ Doc = dict[str, Any]
 
 
 @dataclass
-class Queue:
+class Queue(RegionalDocument):
     """A queue document with typed access to what the message logic needs."""
-
-    doc: Doc
 
     @property
     def ref(self) -> QueueRef:
         return QueueRef(self.doc["account"], self.doc["region"], self.doc["name"])
-
-    @property
-    def name(self) -> str:
-        return str(self.doc["name"])
-
-    @property
-    def account(self) -> str:
-        return str(self.doc["account"])
-
-    @property
-    def region(self) -> str:
-        return str(self.doc["region"])
 
     @property
     def arn(self) -> str:
@@ -114,10 +101,6 @@ class Queue:
     @property
     def qid(self) -> int:
         return int(self.doc["qid"])
-
-    @property
-    def sid(self) -> int:
-        return int(self.doc["sid"])
 
     @property
     def fifo(self) -> bool:
