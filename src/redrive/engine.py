@@ -6,7 +6,7 @@ import contextlib
 import inspect
 import shutil
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,7 @@ class Engine:
         # is one, else a temporary directory that stop() removes.
         self._temp_work_dir = data_dir is None
         self._serving: list[Service] | None = None
+        self._async: dict[Callable[..., Any], bool] = {}
         work_dir = (
             Path(tempfile.mkdtemp(prefix="redrive-work-"))
             if data_dir is None
@@ -161,16 +162,33 @@ class Engine:
             operation=call.operation,
             access_key_id=call.access_key_id,
         )
-        with contextlib.ExitStack() as serving:
-            for service in self._serving_services():
-                serving.enter_context(service.serving(call.access_key_id))
-            if inspect.iscoroutinefunction(func):
-                result: Mapping[str, Any] = await func(ctx, call.params)
-                return result
-            with self.platform.store.transaction():
-                output = func(ctx, call.params)
+        serving = self._serving_services()
+        if len(serving) == 1:  # the usual case (Lambda): no ExitStack needed
+            with serving[0].serving(call.access_key_id):
+                return await self._run(func, ctx, call.params)
+        with contextlib.ExitStack() as stack:
+            for service in serving:
+                stack.enter_context(service.serving(call.access_key_id))
+            return await self._run(func, ctx, call.params)
+
+    async def _run(
+        self, func: Callable[..., Any], ctx: RequestContext, params: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        if self._is_async(func):
+            result: Mapping[str, Any] = await func(ctx, params)
+            return result
+        with self.platform.store.transaction():
+            output = func(ctx, params)
         assert isinstance(output, Mapping)
         return output
+
+    def _is_async(self, func: Callable[..., Any]) -> bool:
+        """Whether an operation is a coroutine function (asked on every call, answered once
+        per operation)."""
+        found = self._async.get(func)
+        if found is None:
+            found = self._async[func] = inspect.iscoroutinefunction(func)
+        return found
 
     def _serving_services(self) -> list[Service]:
         """The services that want to know about every request (see ``Service.serving``): only
@@ -199,3 +217,4 @@ class Engine:
 
     def new_request_id(self) -> str:
         return self.platform.rng.uuid4("request-ids")
+
