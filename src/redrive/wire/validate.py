@@ -161,18 +161,17 @@ def _structure(
         return
     required = set(shape.required_members)
     for name, member in shape.members.items():
-        member_path = _child(path, name)
         item = value.get(name)
         if item is None:
             if name in required:
                 yield Problem(
-                    member_path,
+                    _child(path, name),
                     "null",
                     "Member must not be null",
                     missing_member=name if top_level else None,
                 )
             continue
-        yield from _value(member, item, member_path)
+        yield from _value(member, item, _child(path, name))
 
 
 def _value(shape: Shape, value: Any, path: str) -> Iterator[Problem]:

@@ -36,6 +36,7 @@ from email.utils import formatdate
 from typing import Any
 
 import cbor2
+import orjson
 from botocore.model import ServiceModel, Shape
 
 from redrive.errors import MalformedRequest, ServiceError
@@ -367,17 +368,27 @@ def decode_json_document(body: bytes) -> object | None:
     if not body.strip():
         return None
     try:
-        document: object = json.loads(body)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
-        raise MalformedRequest(f"Could not parse request body as JSON: {exc}") from exc
+        document: object = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        # What orjson refuses (integers beyond 64 bits, UTF-16/32 or a BOM, NaN, very deep
+        # nesting) is decided by the standard library, as before orjson was used here.
+        try:
+            document = json.loads(body)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
+            raise MalformedRequest(f"Could not parse request body as JSON: {exc}") from exc
     if document is None:
         raise MalformedRequest("Request body must be a JSON object, not null")
     return document
 
 
 def encode_json(document: object) -> bytes:
-    """Compact JSON for a response body."""
-    return json.dumps(document, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    """Compact JSON for a response body, UTF-8 (orjson; what it cannot encode goes through
+    :mod:`json`). Float members never hold NaN or infinities here: :func:`_dump_float` has
+    turned them into AWS's strings already."""
+    try:
+        return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:  # integers beyond 64 bits, lone surrogates, other types
+        return json.dumps(document, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
 # --- dumping: plain values -> document ---------------------------------------------------
