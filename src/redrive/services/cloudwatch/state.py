@@ -22,6 +22,7 @@ Nothing expires yet (see ``constants``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from redrive.services.cloudwatch.constants import LAST_PUBLISHED_GRANULARITY_SECONDS, ROLLUPS
 from redrive.services.cloudwatch.model import MetricId, Sample, dimensions_from_key
@@ -74,24 +75,21 @@ class MetricsState:
             return
         with self.store.transaction() as txn:
             batch = self._batches.next(txn)
-            touched: set[MetricId] = set()
             for n, (metric, sample) in enumerate(entries):
                 index_key = _metric_key(account, region, metric)
                 txn.put(SAMPLES, (*index_key, sample.timestamp_ms, batch, n), sample.to_doc())
-                if metric in touched:
-                    continue
-                touched.add(metric)
-                self._index(txn, account, region, metric, received_at)
+                self._index(txn, index_key, metric, received_at)
                 rolled_up = self._rollup_of(metric)
-                if rolled_up is not None and rolled_up not in touched:
-                    touched.add(rolled_up)
-                    self._index(txn, account, region, rolled_up, received_at)
+                if rolled_up is not None:
+                    rolled_key = _metric_key(account, region, rolled_up)
+                    self._index(txn, rolled_key, rolled_up, received_at)
 
     def _index(
-        self, txn: Transaction, account: str, region: str, metric: MetricId, received_at: float
+        self, txn: Transaction, index_key: Key, metric: MetricId, received_at: float
     ) -> None:
-        """Note ``metric`` in the ListMetrics index as published at ``received_at``."""
-        index_key = _metric_key(account, region, metric)
+        """Note ``metric`` in the ListMetrics index as published at ``received_at`` (a write
+        at most once a minute per metric; a metric seen twice in one batch may be written
+        twice, with the same document)."""
         last = self._last_published(txn, index_key)
         if last is None or received_at - last >= LAST_PUBLISHED_GRANULARITY_SECONDS:
             doc = {"d": [list(pair) for pair in metric.dimensions], "t": received_at}
@@ -105,7 +103,7 @@ class MetricsState:
             return None
         if metric.dimensions[0][0] != dimension:
             return None
-        return MetricId(metric.namespace, metric.name, ())
+        return _dimensionless(metric.namespace, metric.name)
 
     def samples(
         self,
@@ -201,5 +199,12 @@ def cursor_of(metric: MetricId) -> MetricCursor:
     return (metric.namespace, metric.name, metric.dimensions_key)
 
 
+@lru_cache(maxsize=4096)
 def _metric_key(account: str, region: str, metric: MetricId) -> Key:
+    """Cached: services record the same few metrics over and over."""
     return (account, region, metric.namespace, metric.name, metric.dimensions_key)
+
+
+@lru_cache(maxsize=1024)
+def _dimensionless(namespace: str, name: str) -> MetricId:
+    return MetricId(namespace, name, ())
