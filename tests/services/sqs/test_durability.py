@@ -54,8 +54,10 @@ def test_acknowledged_messages_survive_kill_9(tmp_path: Path) -> None:
         sqs = second.client("sqs")
         # the old URL names the queue by its path, whatever the new port
         assert counts(sqs, url) == (7, 1, 1)
+        # a message sent after the restart queues behind the ones sent before it
+        sqs.send_message(QueueUrl=url, MessageBody="after restart")
         received = receive(sqs, url)
-        assert bodies(received) == ["m1", "m2", "m3", "m4", "b0", "b1", "b2"]
+        assert bodies(received) == ["m1", "m2", "m3", "m4", "b0", "b1", "b2", "after restart"]
         sqs.delete_message_batch(
             QueueUrl=url,
             Entries=[

@@ -118,7 +118,7 @@ class Messages:
         source_arn: str | None = None,
     ) -> tuple[int, Doc]:
         """Store a new message; its ``seq`` and state document."""
-        seq = self.txn.next_id(state.MESSAGE_SEQ)
+        seq = self.txn.store.sequence(state.MESSAGE_SEQ).next(self.txn)
         meta: Doc = {
             "id": message_id,
             "sent": sent_ms,

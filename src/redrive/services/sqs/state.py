@@ -81,6 +81,8 @@ STORAGE_TABLES = (
 
 QUEUE_IDS = "sqs.queue-ids"
 STORAGE_IDS = "sqs.storage-ids"
+#: message sequence numbers, from an IdSequence: increasing across queues and restarts (the
+#: order of a standard queue's visible messages), without a counter write per message
 MESSAGE_SEQ = "sqs.seq"
 
 Doc = dict[str, Any]
