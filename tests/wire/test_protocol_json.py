@@ -141,6 +141,24 @@ def test_empty_body_unknown_and_null_members() -> None:
     assert raw(op("kinesis", "DescribeLimits"), b'{"x": 1}') == {}
 
 
+def test_bodies_orjson_refuses_are_read_as_json_reads_them() -> None:
+    # orjson parses the common case; integers beyond 64 bits, UTF-16 and a UTF-8 byte order
+    # mark fall back to the standard library, which accepts them
+    operation = op("logs", "DescribeLogGroups")
+    assert raw(operation, b'{"limit": 5, "x": 123456789012345678901234567890}') == {"limit": 5}
+    assert raw(operation, '{"limit": 6}'.encode("utf-16")) == {"limit": 6}
+    assert raw(operation, b'\xef\xbb\xbf{"limit": 7}') == {"limit": 7}
+    with pytest.raises(MalformedRequest, match="Could not parse request body as JSON"):
+        raw(operation, b'{"limit": 5')
+
+
+def test_responses_beyond_64_bit_integers_and_non_ascii_text() -> None:
+    operation = op("logs", "DescribeLogGroups")
+    output = {"logGroups": [{"logGroupName": "/aws/lambda/ünïcødé ✓", "storedBytes": 2**70}]}
+    response = PROTOCOL.serialize_response(operation, output, "req-1")
+    assert without_metadata(botocore_parse(operation, response, "json")) == output
+
+
 def test_integral_floats_for_integers_and_ints_for_doubles() -> None:
     assert raw(op("logs", "DescribeLogGroups"), b'{"limit": 5.0}') == {"limit": 5}
     operation = op("dynamodb", "UpdateTable")
