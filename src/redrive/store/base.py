@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import orjson
@@ -110,24 +110,12 @@ class Store(ABC):
         self._current: Transaction | None = None
         self._sequences: dict[str, IdSequence] = {}
 
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        if self._current is not None:
-            yield self._current
-            return
-        txn = self._begin()
-        txn.store = self
-        self._current = txn
-        try:
-            yield txn
-        except BaseException:
-            self._current = None
-            self._rollback(txn)
-            raise
-        self._current = None
-        self._commit(txn)
-        for callback in txn._after_commit or ():
-            callback()
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """The current transaction if one is open (joined), else a new outermost one."""
+        current = self._current
+        if current is not None:
+            return _Joined(current)
+        return _Outermost(self)
 
     def sequence(self, name: str) -> IdSequence:
         """This store's id sequence ``name`` (see :mod:`redrive.store.sequence`)."""
@@ -167,6 +155,50 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None:
         """Flush and release the store."""
+
+
+class _Joined:
+    """``with store.transaction()`` inside another: the same transaction, nothing to finish.
+    (A class, not a generator context manager: stores are entered several times per request.)
+    """
+
+    __slots__ = ("txn",)
+
+    def __init__(self, txn: Transaction) -> None:
+        self.txn = txn
+
+    def __enter__(self) -> Transaction:
+        return self.txn
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+class _Outermost:
+    """The outermost ``with store.transaction()``: commits when the block ends, rolls
+    everything back if an exception leaves it, then runs the after-commit callbacks."""
+
+    __slots__ = ("store", "txn")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> Transaction:
+        store = self.store
+        txn = store._begin()
+        txn.store = store
+        store._current = self.txn = txn
+        return txn
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        store, txn = self.store, self.txn
+        store._current = None
+        if exc_type is not None:
+            store._rollback(txn)
+            return
+        store._commit(txn)
+        for callback in txn._after_commit or ():
+            callback()
 
 
 def _migrate_to_1(txn: Transaction) -> None:
