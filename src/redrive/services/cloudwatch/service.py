@@ -58,6 +58,15 @@ class CloudWatchService(Service):
             MetricSample("AWS/Lambda", "Invocations", 1, None, "Count", t),
         ]) -> None
 
+        cloudwatch.record_values(
+            account_id, region, "AWS/SQS", [("NumberOfMessagesSent", 1, "Count"), ...],
+            dimension_sets=[{"QueueName": "q"}], timestamp=None,
+        ) -> None
+
+    ``record_values`` is ``record_many`` for values of one namespace that share their
+    dimension sets (each value is recorded under each set), without a MetricSample per value:
+    the services that record a few values on every request use it.
+
     * Any namespace may be written, ``AWS/`` ones included (users may not: PutMetricData
       refuses them).
     * ``timestamp`` is emulated epoch seconds, default ``platform.now()``; for Lambda metrics
@@ -112,6 +121,30 @@ class CloudWatchService(Service):
         """Record several values at once, as one batch."""
         now = self.platform.now()
         entries = [_internal_entry(sample, now) for sample in samples]
+        self.state.put(account_id, region, entries, now)
+
+    def record_values(
+        self,
+        account_id: str,
+        region: str,
+        namespace: str,
+        data: Iterable[tuple[str, float, str]],
+        *,
+        dimension_sets: Iterable[Mapping[str, str] | None] = (None,),
+        timestamp: float | None = None,
+    ) -> None:
+        """Record each ``(metric name, value, unit)`` under each dimension set, as one batch."""
+        now = self.platform.now()
+        timestamp_ms = math.floor((now if timestamp is None else timestamp) * 1000)
+        sets = [None if d is None else tuple(d.items()) for d in dimension_sets]
+        entries = [
+            (
+                _internal_metric(namespace, name, dimensions),
+                _internal_sample(value, unit, timestamp_ms, c.DEFAULT_STORAGE_RESOLUTION),
+            )
+            for name, value, unit in data
+            for dimensions in sets
+        ]
         self.state.put(account_id, region, entries, now)
 
     # -- operations -----------------------------------------------------------------------------
@@ -315,22 +348,26 @@ class CloudWatchService(Service):
 
 def _internal_entry(sample: MetricSample, now: float) -> tuple[MetricId, Sample]:
     """A metric and sample from the internal interface, checked for the caller's bugs."""
-    value = float(sample.value)
-    if not math.isfinite(value) or abs(value) > c.MAX_ABS_VALUE:
-        raise ValueError(f"metric value must be finite and within ±2^360, got {value!r}")
-    if sample.unit not in c.UNIT_PREFERENCE:
-        raise ValueError(f"unknown CloudWatch unit {sample.unit!r}")
-    if sample.storage_resolution not in c.STORAGE_RESOLUTIONS:
-        raise ValueError(f"storage resolution must be 1 or 60, got {sample.storage_resolution}")
     given = None if sample.dimensions is None else tuple(sample.dimensions.items())
     metric = _internal_metric(sample.namespace, sample.metric_name, given)
     timestamp = now if sample.timestamp is None else sample.timestamp
-    return metric, Sample(
-        timestamp_ms=math.floor(timestamp * 1000),
-        unit=sample.unit,
-        storage_resolution=sample.storage_resolution,
-        values=((value, 1.0),),
+    return metric, _internal_sample(
+        sample.value, sample.unit, math.floor(timestamp * 1000), sample.storage_resolution
     )
+
+
+def _internal_sample(
+    value: float, unit: str, timestamp_ms: int, storage_resolution: int
+) -> Sample:
+    """One value from the internal interface as a sample, checked for the caller's bugs."""
+    number = float(value)
+    if not math.isfinite(number) or abs(number) > c.MAX_ABS_VALUE:
+        raise ValueError(f"metric value must be finite and within ±2^360, got {number!r}")
+    if unit not in c.UNIT_PREFERENCE:
+        raise ValueError(f"unknown CloudWatch unit {unit!r}")
+    if storage_resolution not in c.STORAGE_RESOLUTIONS:
+        raise ValueError(f"storage resolution must be 1 or 60, got {storage_resolution}")
+    return Sample(timestamp_ms, unit, storage_resolution, ((number, 1.0),))
 
 
 @lru_cache(maxsize=4096)

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from redrive.services._base import Platform
-from redrive.services.cloudwatch.model import MetricSample
 from redrive.services.cloudwatch.service import CloudWatchService
 from redrive.services.kinesis import constants as c
 from redrive.services.kinesis.records import StoredRecord
@@ -34,15 +33,12 @@ def record(platform: Platform, stream: Stream, data: Sequence[Datum]) -> None:
     cloudwatch = platform.services.get("cloudwatch")
     if not data or not isinstance(cloudwatch, CloudWatchService):
         return
-    now = platform.now()
-    dimensions = {"StreamName": stream.name}
-    cloudwatch.record_many(
+    cloudwatch.record_values(
         stream.account,
         stream.region,
-        [
-            MetricSample(c.NAMESPACE, name, value, dimensions, unit, now)
-            for name, value, unit in data
-        ],
+        c.NAMESPACE,
+        data,
+        dimension_sets=[{"StreamName": stream.name}],
     )
 
 

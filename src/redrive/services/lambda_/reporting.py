@@ -10,7 +10,6 @@ from typing import cast
 
 from redrive.runtime import FunctionSpec, LogLine, Outcome
 from redrive.services._base import Platform
-from redrive.services.cloudwatch.model import MetricSample
 from redrive.services.cloudwatch.service import CloudWatchService
 from redrive.services.lambda_ import config, qualifiers
 from redrive.services.logs.service import LogsService
@@ -119,14 +118,8 @@ def record_metrics(
     AWS/Lambda (aws-cdk-lib ``lambda-canned-metrics.generated``)."""
     cloudwatch = cast(CloudWatchService, platform.service("cloudwatch"))
     sets = dimension_sets(spec, qualifier)
-    cloudwatch.record_many(
-        spec.account_id,
-        spec.region,
-        [
-            MetricSample(NAMESPACE, name, value, dimensions, unit, timestamp)
-            for name, value, unit in points
-            for dimensions in sets
-        ],
+    cloudwatch.record_values(
+        spec.account_id, spec.region, NAMESPACE, points, dimension_sets=sets, timestamp=timestamp
     )
 
 

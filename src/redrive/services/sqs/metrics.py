@@ -21,7 +21,6 @@ from collections.abc import Sequence
 
 from redrive.kernel import Handle
 from redrive.services._base import Platform
-from redrive.services.cloudwatch.model import MetricSample
 from redrive.services.cloudwatch.service import CloudWatchService
 from redrive.services.sqs import constants as c
 from redrive.services.sqs import state
@@ -37,15 +36,8 @@ def record(platform: Platform, queue: Queue, data: Sequence[Datum]) -> None:
     cloudwatch = platform.services.get("cloudwatch")
     if not data or not isinstance(cloudwatch, CloudWatchService):
         return
-    now = platform.now()
-    dimensions = {"QueueName": queue.name}
-    cloudwatch.record_many(
-        queue.account,
-        queue.region,
-        [
-            MetricSample(c.NAMESPACE, name, value, dimensions, unit, now)
-            for name, value, unit in data
-        ],
+    cloudwatch.record_values(
+        queue.account, queue.region, c.NAMESPACE, data, dimension_sets=[{"QueueName": queue.name}]
     )
 
 
