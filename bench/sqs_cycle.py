@@ -75,6 +75,7 @@ import hashlib
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -475,10 +476,10 @@ def cycles(client: Client, queue: Queue, n: int, limit: float, pid: int, tag: st
         client.delete(queue.url, handle)
         done += 1
     elapsed = time.perf_counter() - start
-    client = time.process_time() - client0
+    client_cpu = time.process_time() - client0
     cpu = cpu_seconds(pid) - cpu0
     return {"per_s": done / elapsed, "cycles": done, "server_cpu_ms": 1000 * cpu / done,
-            "client_cpu_ms": 1000 * client / done}
+            "client_cpu_ms": 1000 * client_cpu / done}
 
 
 def fill_batch(client: Client, queue: Queue, depth: int, deadline: float) -> None:
@@ -540,58 +541,92 @@ def rate(n: int, limit: float, step: Callable[[], object]) -> float:
     return done / (time.perf_counter() - start)
 
 
-def measure(server: Server, depths: list[int], args: argparse.Namespace,
-            fill_method: str) -> dict[str, Any]:
-    """Floors, then both clients' cycles at depth 0 and at each of ``depths`` (increasing;
-    the deep queue is filled up to each in turn and measured where the fill got)."""
-    thin = ThinSqs(server.endpoint_url)
-    clients: list[Client] = [Boto3Sqs(server.endpoint_url), thin]
-    queues = {"empty": Queue(thin.create_queue("empty")), "deep": Queue(thin.create_queue("deep"))}
-    if fill_method == "dead-letter":
-        arn = thin.call("GetQueueAttributes", {
-            "QueueUrl": queues["deep"].url, "AttributeNames": ["QueueArn"],
-        })["Attributes"]["QueueArn"]
-        policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 1})
-        queues["feed"] = Queue(thin.create_queue("feed", {"RedrivePolicy": policy}))
-    result: dict[str, Any] = {"floors": {}, "cycles": {c.name: {} for c in clients},
-                              "fills": []}
-    for client in clients:  # warm-up
-        cycles(client, queues["empty"], 50, args.time_limit, server.pid, f"warm {client.name}")
-    if server.name == "redrive":
-        result["floors"]["health"] = rate(
-            args.cycles, args.time_limit, lambda: thin.get("/_redrive/health")
+class Session:
+    """One server under measurement: its clients, queues and figures so far."""
+
+    def __init__(self, server: Server, args: argparse.Namespace, fill_method: str) -> None:
+        self.server = server
+        self.fill_method = fill_method
+        self.thin = ThinSqs(server.endpoint_url)
+        self.clients: list[Client] = [Boto3Sqs(server.endpoint_url), self.thin]
+        self.queues = {"empty": Queue(self.thin.create_queue("empty")),
+                       "deep": Queue(self.thin.create_queue("deep"))}
+        if fill_method == "dead-letter":
+            arn = self.thin.call("GetQueueAttributes", {
+                "QueueUrl": self.queues["deep"].url, "AttributeNames": ["QueueArn"],
+            })["Attributes"]["QueueArn"]
+            policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 1})
+            self.queues["feed"] = Queue(self.thin.create_queue("feed", {"RedrivePolicy": policy}))
+        self.result: dict[str, Any] = {"floors": {}, "cycles": {c.name: {} for c in self.clients},
+                                       "rounds": {c.name: [] for c in self.clients},
+                                       "fills": []}
+        for client in self.clients:  # warm-up
+            cycles(client, self.queues["empty"], 50, args.time_limit, server.pid,
+                   f"warm {client.name}")
+        if server.name == "redrive":
+            self.result["floors"]["health"] = rate(
+                args.cycles, args.time_limit, lambda: self.thin.get("/_redrive/health")
+            )
+        self.result["floors"]["get_queue_url"] = rate(
+            args.cycles, args.time_limit, lambda: self.thin.queue_url("empty")
         )
-    result["floors"]["get_queue_url"] = rate(
-        args.cycles, args.time_limit, lambda: thin.queue_url("empty")
-    )
-    for client in clients:
-        result["cycles"][client.name][0] = cycles(
-            client, queues["empty"], args.cycles, args.time_limit, server.pid,
-            f"{client.name} empty",
-        )
-        show(server, client, 0, result["cycles"][client.name][0])
+
+
+def measure_empty(sessions: list[Session], args: argparse.Namespace) -> None:
+    """The empty queue, in ``args.rounds`` rounds that take turns between the servers, so a
+    change in the machine's speed meets both alike; a server's figure is the median round."""
+    share = max(1, args.cycles // args.rounds)
+    for number in range(args.rounds):
+        for session in sessions:
+            for client in session.clients:
+                figures = cycles(client, session.queues["empty"], share,
+                                 args.time_limit / args.rounds, session.server.pid,
+                                 f"{client.name} empty {number}")
+                session.result["rounds"][client.name].append(figures)
+    for session in sessions:
+        for client in session.clients:
+            rounds = session.result["rounds"][client.name]
+            total = sum(r["cycles"] for r in rounds)
+            combined = {
+                "per_s": statistics.median(r["per_s"] for r in rounds),
+                "cycles": total,
+                "server_cpu_ms": sum(r["server_cpu_ms"] * r["cycles"] for r in rounds) / total,
+                "client_cpu_ms": sum(r["client_cpu_ms"] * r["cycles"] for r in rounds) / total,
+            }
+            session.result["cycles"][client.name][0] = combined
+            show(session.server, client, 0, combined, rounds)
+
+
+def measure_deep(session: Session, depths: list[int], args: argparse.Namespace) -> None:
+    """Both clients' cycles at each of ``depths`` (increasing; the deep queue is filled up to
+    each in turn and measured where the fill got)."""
+    server, result = session.server, session.result
     for depth in depths:
-        filled = fill(server, thin, queues, depth, fill_method,
+        filled = fill(server, session.thin, session.queues, depth, session.fill_method,
                       args.fill_limit - sum(f["seconds"] for f in result["fills"]))
         result["fills"].append(filled)
         reached = int(filled["depth"])
         print(f"  {server.name}: filled to {reached} ({filled['per_s']:.0f} messages/s, "
-              f"{fill_method}, {filled['seconds']:.0f} s)", flush=True)
-        for client in clients:
+              f"{session.fill_method}, {filled['seconds']:.0f} s)", flush=True)
+        for client in session.clients:
             result["cycles"][client.name][reached] = cycles(
-                client, queues["deep"], args.cycles, args.time_limit, server.pid,
+                client, session.queues["deep"], args.cycles, args.time_limit, server.pid,
                 f"{client.name} deep",
             )
             show(server, client, reached, result["cycles"][client.name][reached])
         if reached < depth:
             break
-    return result
 
 
-def show(server: Server, client: Client, depth: int, figures: dict[str, float]) -> None:
+def show(server: Server, client: Client, depth: int, figures: dict[str, float],
+         rounds: list[dict[str, float]] | None = None) -> None:
+    each = ""
+    if rounds:
+        each = " (median of rounds: " + ", ".join(f"{r['per_s']:.1f}" for r in rounds) + ")"
     print(f"  {server.name:>7} {client.name:>5} depth {depth:>7}: {_cell(figures['per_s']):>8} "
           f"cycles/s ({int(figures['cycles'])} cycles), CPU ms/cycle: server "
-          f"{figures['server_cpu_ms']:.3f}, client {figures['client_cpu_ms']:.3f}", flush=True)
+          f"{figures['server_cpu_ms']:.3f}, client {figures['client_cpu_ms']:.3f}{each}",
+          flush=True)
 
 
 # -- report --------------------------------------------------------------------------------
@@ -612,6 +647,14 @@ def report(args: argparse.Namespace, ours: dict[str, Any], theirs: dict[str, Any
             "redrive_get_queue_url": round(ours["floors"]["get_queue_url"]),
         },
         "cycles_per_s": {},
+        "empty_rounds_per_s": {
+            client: {
+                "redrive": [round(r["per_s"], 1) for r in rounds],
+                **({"moto": [round(r["per_s"], 1) for r in theirs["rounds"][client]]}
+                   if theirs else {}),
+            }
+            for client, rounds in ours["rounds"].items()
+        },
         "cpu_ms_per_cycle": {},
         "target_met": {},
     }
@@ -692,36 +735,51 @@ def main() -> None:
     parser.add_argument("--store", choices=["memory", "sqlite"], default="memory")
     parser.add_argument("--moto-fill", choices=["dead-letter", "batch"], default="dead-letter")
     parser.add_argument("--no-moto", action="store_true", help="measure redrive alone")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="turns each server takes on the empty queue (median reported)")
     parser.add_argument("--cpus", choices=["any", "one"], default="any",
                         help="where the server and the client run: wherever the OS puts them "
                              "(any), or both on one CPU (one)")
     args = parser.parse_args()
 
-    theirs = None
-    target = [args.depth]
-    if not args.no_moto:
-        print(f"moto: fill with {args.moto_fill}, up to {args.depth} messages "
-              f"within {args.fill_limit:.0f} s", flush=True)
-        moto = Moto()
-        unpin = share_one_cpu(moto.pid) if args.cpus == "one" else None
-        try:
-            theirs = measure(moto, [args.depth], args, args.moto_fill)
-        finally:
-            moto.stop()
-            if unpin is not None:
-                unpin()
-        reached = max(int(f["depth"]) for f in theirs["fills"])
-        if 0 < reached < args.depth:
-            target = [reached, args.depth]  # redrive at moto's depth too, for a fair ratio
-    print(f"redrive ({args.store}): fill with SendMessageBatch to {target}", flush=True)
-    server = Redrive(args.store)
-    unpin = share_one_cpu(server.pid) if args.cpus == "one" else None
+    moto = None if args.no_moto else Moto()
     try:
-        ours = measure(server, target, args, "batch")
+        server = Redrive(args.store)
+    except BaseException:
+        if moto is not None:
+            moto.stop()
+        raise
+    servers: list[Server] = [s for s in (moto, server) if s is not None]
+    unpin = None
+    try:
+        if args.cpus == "one":
+            for each in servers:
+                unpin = share_one_cpu(each.pid)
+        print(f"both servers: the empty queue in {args.rounds} rounds, taking turns", flush=True)
+        theirs_session = None if moto is None else Session(moto, args, args.moto_fill)
+        ours_session = Session(server, args, "batch")
+        sessions = [s for s in (theirs_session, ours_session) if s is not None]
+        measure_empty(sessions, args)
+        target = [args.depth]
+        if theirs_session is not None and moto is not None:
+            print(f"moto: fill with {args.moto_fill}, up to {args.depth} messages "
+                  f"within {args.fill_limit:.0f} s", flush=True)
+            measure_deep(theirs_session, [args.depth], args)
+            moto.stop()
+            moto = None
+            reached = max(int(f["depth"]) for f in theirs_session.result["fills"])
+            if 0 < reached < args.depth:
+                target = [reached, args.depth]  # redrive at moto's depth too, for a fair ratio
+        print(f"redrive ({args.store}): fill with SendMessageBatch to {target}", flush=True)
+        measure_deep(ours_session, target, args)
     finally:
+        if moto is not None:
+            moto.stop()
         server.stop()
         if unpin is not None:
             unpin()
+    ours = ours_session.result
+    theirs = None if theirs_session is None else theirs_session.result
     print(json.dumps(report(args, ours, theirs)))
 
 
