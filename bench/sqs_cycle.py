@@ -2,14 +2,19 @@
 
     pip install -e '.[bench]'      # moto[server], only for this comparison
     python bench/sqs_cycle.py [--depth N] [--cycles N] [--store sqlite] [--cpus any|one]
-                              [--moto-fill dead-letter|batch] [--fill-limit S] [--no-moto]
+                              [--rounds N] [--moto-fill dead-letter|batch] [--fill-limit S]
+                              [--no-moto]
 
 Both servers run as their own processes on 127.0.0.1 (`redrive serve` on the virtual clock,
-in memory unless ``--store sqlite``; `python -m moto.server`), one after the other, each
-driven by one client at a time over one keep-alive connection (moto's werkzeug server
-closes the connection after every answer, so against moto both clients reconnect for each
-request). One cycle is SendMessage,
-ReceiveMessage (1 message) and DeleteMessage of what was received. Two clients, two rows:
+in memory unless ``--store sqlite``; `python -m moto.server`), each driven by one client at a
+time over one keep-alive connection (moto's werkzeug server closes the connection after every
+answer, so against moto both clients reconnect for each request). One cycle is SendMessage,
+ReceiveMessage (1 message) and DeleteMessage of what was received. The empty queue is
+measured in ``--rounds`` rounds (5) that take turns: moto, then redrive, round after round,
+each round a fifth of ``--cycles`` and of ``--time-limit``; a server's figure is its median
+round. This machine's speed drifts by ±20 % over minutes, and moto's cost is all CPU, so a
+ratio taken minutes apart measured the drift as much as the servers. The deep queues are
+filled and measured one server after the other. Two clients, two rows:
 
 * ``boto3``: a boto3 client, as users run it (signing, serializing, parsing: about 1 ms per
   call on the project's machine, which hides most of a server's own cost);
