@@ -365,13 +365,14 @@ class Boto3Sqs:
 # -- servers -------------------------------------------------------------------------------
 
 
-def share_one_cpu(pid: int) -> Callable[[], None]:
-    """Pin process ``pid`` (every thread) and this process to one CPU; returns the undo
-    for this process (``--cpus one``, see the module docstring)."""
+def share_one_cpu(pids: list[int]) -> Callable[[], None]:
+    """Pin the processes ``pids`` (every thread) and this process to one CPU; returns the
+    undo for this process (``--cpus one``, see the module docstring)."""
     mine = os.sched_getaffinity(0)
     cpu = {min(mine)}
-    for task in os.listdir(f"/proc/{pid}/task"):
-        os.sched_setaffinity(int(task), cpu)
+    for pid in pids:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            os.sched_setaffinity(int(task), cpu)
     os.sched_setaffinity(0, cpu)
     return lambda: os.sched_setaffinity(0, mine)
 
@@ -758,8 +759,7 @@ def main() -> None:
     unpin = None
     try:
         if args.cpus == "one":
-            for each in servers:
-                unpin = share_one_cpu(each.pid)
+            unpin = share_one_cpu([each.pid for each in servers])
         print(f"both servers: the empty queue in {args.rounds} rounds, taking turns", flush=True)
         theirs_session = None if moto is None else Session(moto, args, args.moto_fill)
         ours_session = Session(server, args, "batch")

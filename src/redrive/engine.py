@@ -217,4 +217,3 @@ class Engine:
 
     def new_request_id(self) -> str:
         return self.platform.rng.uuid4("request-ids")
-
