@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -344,6 +344,27 @@ class CloudWatchService(Service):
         if len(set(names)) != len(names):
             raise invalid_value("The parameter Dimensions must not contain duplicate names.")
         return canonical_dimensions(dimensions)
+
+
+#: one value as services record it: (metric name, value, unit)
+Datum = tuple[str, float, str]
+
+
+def record_if_present(
+    platform: Platform,
+    account_id: str,
+    region: str,
+    namespace: str,
+    data: Sequence[Datum],
+    *,
+    dimensions: Mapping[str, str],
+) -> None:
+    """:meth:`CloudWatchService.record_values` of ``data`` under ``dimensions``, now; nothing
+    when there is no data or CloudWatch is not part of this engine (SQS and Kinesis run
+    without it in some tests)."""
+    cloudwatch = platform.services.get("cloudwatch")
+    if data and isinstance(cloudwatch, CloudWatchService):
+        cloudwatch.record_values(account_id, region, namespace, data, dimension_sets=[dimensions])
 
 
 def _internal_entry(sample: MetricSample, now: float) -> tuple[MetricId, Sample]:

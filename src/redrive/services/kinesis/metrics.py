@@ -19,26 +19,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from redrive.services._base import Platform
-from redrive.services.cloudwatch.service import CloudWatchService
+from redrive.services.cloudwatch.service import Datum, record_if_present
 from redrive.services.kinesis import constants as c
 from redrive.services.kinesis.records import StoredRecord
 from redrive.services.kinesis.state import Stream
 
-#: (metric name, value, unit)
-Datum = tuple[str, float, str]
-
 
 def record(platform: Platform, stream: Stream, data: Sequence[Datum]) -> None:
     """Record ``data`` for ``stream`` now (nothing if CloudWatch is not part of this engine)."""
-    cloudwatch = platform.services.get("cloudwatch")
-    if not data or not isinstance(cloudwatch, CloudWatchService):
-        return
-    cloudwatch.record_values(
+    record_if_present(
+        platform,
         stream.account,
         stream.region,
         c.NAMESPACE,
         data,
-        dimension_sets=[{"StreamName": stream.name}],
+        dimensions={"StreamName": stream.name},
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from redrive.services._base import Platform, RequestContext, Service
 from redrive.services._sweeper import StorageSweeper
+from redrive.services.cloudwatch.service import Datum
 from redrive.services.sqs import arns, errors, fifo, metrics, state, views
 from redrive.services.sqs import constants as c
 from redrive.services.sqs.arns import QueueRef
@@ -94,7 +95,7 @@ class SqsCore(Service):
         if messages.wake:
             self.waiters.notify(messages.queue.qid)
 
-    def record(self, queue: Queue, data: list[metrics.Datum]) -> None:
+    def record(self, queue: Queue, data: list[Datum]) -> None:
         metrics.record(self.platform, queue, data)
 
     def receive_now(

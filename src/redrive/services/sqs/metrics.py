@@ -21,23 +21,22 @@ from collections.abc import Sequence
 
 from redrive.kernel import Handle
 from redrive.services._base import Platform
-from redrive.services.cloudwatch.service import CloudWatchService
+from redrive.services.cloudwatch.service import Datum, record_if_present
 from redrive.services.sqs import constants as c
 from redrive.services.sqs import state
 from redrive.services.sqs.messages import Messages, emulated_ms
 from redrive.services.sqs.state import Queue
 
-#: (metric name, value, unit)
-Datum = tuple[str, float, str]
-
 
 def record(platform: Platform, queue: Queue, data: Sequence[Datum]) -> None:
     """Record ``data`` for ``queue`` now (nothing if CloudWatch is not part of this engine)."""
-    cloudwatch = platform.services.get("cloudwatch")
-    if not data or not isinstance(cloudwatch, CloudWatchService):
-        return
-    cloudwatch.record_values(
-        queue.account, queue.region, c.NAMESPACE, data, dimension_sets=[{"QueueName": queue.name}]
+    record_if_present(
+        platform,
+        queue.account,
+        queue.region,
+        c.NAMESPACE,
+        data,
+        dimensions={"QueueName": queue.name},
     )
 
 
